@@ -1,0 +1,346 @@
+package reconcile
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	"github.com/hubkit-dev/hubkit/hub"
+)
+
+// AppliedHashAnnotation is the annotation in which Ensure records a digest
+// of the desired state it applied to a child. A child whose annotation
+// matches the desired state, and whose fields still hold the desired values,
+// is left alone: that is how a resync over converged children makes no
+// write, while a desired field that was removed is still noticed.
+const AppliedHashAnnotation = "hubkit.dev/applied-hash"
+
+// An Operation says what Ensure did to one child.
+type Operation string
+
+const (
+	// OperationCreated means the child did not exist and was created.
+	OperationCreated Operation = "Created"
+	// OperationUpdated means the child differed from its desired state and
+	// was applied.
+	OperationUpdated Operation = "Updated"
+	// OperationUnchanged means the child already was in its desired state;
+	// nothing was written.
+	OperationUnchanged Operation = "Unchanged"
+	// OperationFailed means reading or applying the child failed; the error
+	// Ensure returns says why.
+	OperationFailed Operation = "Failed"
+)
+
+// A Result is what Ensure did to one desired child.
+type Result struct {
+	// Object is the child as the cluster has it after Ensure, or as desired
+	// when the operation failed.
+	Object client.Object
+	// Operation is what Ensure did.
+	Operation Operation
+}
+
+// Results lists what Ensure did, in the order of the desired children.
+type Results []Result
+
+// Changed returns the children that Ensure created or updated.
+func (rs Results) Changed() []client.Object {
+	var changed []client.Object
+	for _, r := range rs {
+		if r.Operation == OperationCreated || r.Operation == OperationUpdated {
+			changed = append(changed, r.Object)
+		}
+	}
+	return changed
+}
+
+// Ensure makes the desired children of owner exist as desired. Each child
+// gets owner as its controller owner reference (so that deleting owner
+// deletes it) and the owner's namespace when it is namespaced and names
+// none; then it is applied with server-side apply under the client's field
+// owner, taking over conflicting fields, since the owner's controller is the
+// authority on its children.
+//
+// A child that already holds its desired state is not written at all, so a
+// resync over converged children makes no write; see AppliedHashAnnotation.
+// Children are independent: a failing child does not stop the others, and
+// the errors of all failing children are joined.
+//
+// The desired objects are not modified.
+func Ensure(ctx context.Context, c *hub.Client, owner client.Object, desired ...client.Object) (Results, error) {
+	results := make(Results, 0, len(desired))
+	var steps Steps
+	for i, child := range desired {
+		result := Result{Object: child, Operation: OperationFailed}
+		steps.Run(fmt.Sprintf("child %d (%s %q)", i, kindOf(c, child), child.GetName()), func() error {
+			obj, op, err := ensureChild(ctx, c, owner, child)
+			if err == nil {
+				result = Result{Object: obj, Operation: op}
+			}
+			return err
+		})
+		results = append(results, result)
+	}
+	return results, steps.Err()
+}
+
+func kindOf(c *hub.Client, obj client.Object) string {
+	gvk, err := hub.GroupVersionKindOf(c.Scheme(), obj)
+	if err != nil {
+		return fmt.Sprintf("%T", obj)
+	}
+	return gvk.Kind
+}
+
+func ensureChild(ctx context.Context, c *hub.Client, owner, child client.Object) (client.Object, Operation, error) {
+	if child == nil || reflect.ValueOf(child).IsNil() {
+		return nil, OperationFailed, errors.New("a desired child is nil")
+	}
+	obj, ok := child.DeepCopyObject().(client.Object)
+	if !ok {
+		return nil, OperationFailed, fmt.Errorf("%T is not a client.Object", child)
+	}
+	gvk, err := hub.GroupVersionKindOf(c.Scheme(), obj)
+	if err != nil {
+		return nil, OperationFailed, err
+	}
+	namespaced, err := c.IsNamespaced(gvk)
+	if err != nil {
+		return nil, OperationFailed, err
+	}
+	if namespaced && obj.GetNamespace() == "" {
+		obj.SetNamespace(owner.GetNamespace())
+	}
+	if err := controllerutil.SetControllerReference(owner, obj, c.Scheme()); err != nil {
+		return nil, OperationFailed, fmt.Errorf("setting the owner reference: %w", err)
+	}
+	form, err := hub.ApplyForm(c.Scheme(), obj)
+	if err != nil {
+		return nil, OperationFailed, err
+	}
+	digest, err := digestOf(form)
+	if err != nil {
+		return nil, OperationFailed, err
+	}
+	annotations := form.GetAnnotations()
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
+	annotations[AppliedHashAnnotation] = digest
+	form.SetAnnotations(annotations)
+
+	existing, err := newLike(c.Scheme(), obj)
+	if err != nil {
+		return nil, OperationFailed, err
+	}
+	err = c.Kube().Get(ctx, client.ObjectKeyFromObject(obj), existing)
+	switch {
+	case apierrors.IsNotFound(err):
+		if err := c.Apply(ctx, form, hub.ForceOwnership()); err != nil {
+			return nil, OperationFailed, err
+		}
+		return fillLike(obj, form, OperationCreated)
+	case err != nil:
+		return nil, OperationFailed, fmt.Errorf("reading the current state: %w", err)
+	}
+	current, err := contentOf(existing)
+	if err != nil {
+		return nil, OperationFailed, err
+	}
+	// Typed reads come back without apiVersion and kind; the rest of the
+	// apply form must be held by the current object.
+	want := make(map[string]any, len(form.Object))
+	for k, v := range form.Object {
+		if k != "apiVersion" && k != "kind" {
+			want[k] = v
+		}
+	}
+	if Holds(current, want) {
+		return existing, OperationUnchanged, nil
+	}
+	if err := c.Apply(ctx, form, hub.ForceOwnership()); err != nil {
+		return nil, OperationFailed, err
+	}
+	return fillLike(obj, form, OperationUpdated)
+}
+
+// digestOf returns a digest of the apply form of a child. JSON encoding
+// sorts map keys, so equal forms give equal digests.
+func digestOf(form *unstructured.Unstructured) (string, error) {
+	data, err := json.Marshal(form.Object)
+	if err != nil {
+		return "", fmt.Errorf("hashing the desired state: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:12]), nil
+}
+
+// newLike returns an empty object of the same Go type and kind as obj.
+func newLike(scheme *runtime.Scheme, obj client.Object) (client.Object, error) {
+	if u, ok := obj.(*unstructured.Unstructured); ok {
+		empty := &unstructured.Unstructured{}
+		empty.SetGroupVersionKind(u.GroupVersionKind())
+		return empty, nil
+	}
+	empty, ok := reflect.New(reflect.TypeOf(obj).Elem()).Interface().(client.Object)
+	if !ok {
+		return nil, fmt.Errorf("%T is not a client.Object", obj)
+	}
+	return empty, nil
+}
+
+func contentOf(obj client.Object) (map[string]any, error) {
+	if u, ok := obj.(runtime.Unstructured); ok {
+		return u.UnstructuredContent(), nil
+	}
+	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return nil, fmt.Errorf("reading the current state: %w", err)
+	}
+	return content, nil
+}
+
+// fillLike returns the applied state, read from form, as an object of the
+// same type as like.
+func fillLike(like client.Object, form *unstructured.Unstructured, op Operation) (client.Object, Operation, error) {
+	if _, ok := like.(*unstructured.Unstructured); ok {
+		return form, op, nil
+	}
+	obj, err := newLike(nil, like)
+	if err != nil {
+		return nil, OperationFailed, err
+	}
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(form.Object, obj); err != nil {
+		return nil, OperationFailed, fmt.Errorf("reading the applied state back: %w", err)
+	}
+	return obj, op, nil
+}
+
+// Holds tells whether the object content have holds every field of want
+// with want's value: the test Ensure uses to decide that a child is
+// converged. Maps hold want when they hold each of its keys (an empty map or
+// list in want is held by a missing field, as the API server drops empty
+// fields); lists of objects hold want when each wanted element is held by
+// some element, as the API server merges such lists by key; other lists
+// must hold each element in order and no more; numbers compare by value.
+func Holds(have, want any) bool {
+	switch w := want.(type) {
+	case map[string]any:
+		h, ok := have.(map[string]any)
+		if !ok {
+			return len(w) == 0 && have == nil
+		}
+		for k, wv := range w {
+			hv, present := h[k]
+			if !present {
+				if isEmpty(wv) {
+					continue
+				}
+				return false
+			}
+			if !Holds(hv, wv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		h, ok := have.([]any)
+		if !ok {
+			return len(w) == 0 && have == nil
+		}
+		if allMaps(w) {
+			for _, wv := range w {
+				if !anyHolds(h, wv) {
+					return false
+				}
+			}
+			return true
+		}
+		if len(h) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !Holds(h[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	default:
+		return scalarEqual(have, want)
+	}
+}
+
+func isEmpty(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		return len(v) == 0
+	case []any:
+		return len(v) == 0
+	}
+	return false
+}
+
+func allMaps(items []any) bool {
+	for _, item := range items {
+		if _, ok := item.(map[string]any); !ok {
+			return false
+		}
+	}
+	return len(items) > 0
+}
+
+func anyHolds(have []any, want any) bool {
+	for _, h := range have {
+		if Holds(h, want) {
+			return true
+		}
+	}
+	return false
+}
+
+func scalarEqual(a, b any) bool {
+	if fa, ok := asFloat(a); ok {
+		fb, ok := asFloat(b)
+		if !ok {
+			return false
+		}
+		ia, aInt := a.(int64)
+		ib, bInt := b.(int64)
+		if aInt && bInt {
+			return ia == ib
+		}
+		return fa == fb
+	}
+	if a == nil || b == nil || !reflect.TypeOf(a).Comparable() || !reflect.TypeOf(b).Comparable() {
+		return reflect.DeepEqual(a, b)
+	}
+	return a == b
+}
+
+func asFloat(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case int32:
+		return float64(n), true
+	case float64:
+		return n, true
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
