@@ -12,8 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/api/meta/testrestmapper"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
@@ -220,7 +220,7 @@ func TestClientSettings(t *testing.T) {
 	cfg.Host = "changed-after-New"
 	type settings struct {
 		Namespace, FieldOwner, User, Host, Selector string
-		HasSelector, HasDeploySelector, SameScheme bool
+		HasSelector, HasDeploySelector, SameScheme  bool
 	}
 	gotSel, ok := c.Selector(svc)
 	_, okDeploy := c.Selector(schema.GroupKind{Group: "apps", Kind: "Deployment"})

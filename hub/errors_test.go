@@ -130,6 +130,3 @@ func TestErrorPredicates(t *testing.T) {
 		})
 	}
 }
-
-
-
