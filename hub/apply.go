@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -49,6 +50,9 @@ func ApplyForm(scheme *runtime.Scheme, obj client.Object) (*unstructured.Unstruc
 		}
 	}
 	delete(content, "status")
+	if gvk.Group == "" && gvk.Kind == "Secret" {
+		foldStringData(content)
+	}
 	if md, ok := content["metadata"].(map[string]any); ok {
 		for _, f := range serverSetMetadata {
 			delete(md, f)
@@ -58,6 +62,27 @@ func ApplyForm(scheme *runtime.Scheme, obj client.Object) (*unstructured.Unstruc
 	u := &unstructured.Unstructured{Object: content}
 	u.SetGroupVersionKind(gvk)
 	return u, nil
+}
+
+// foldStringData moves a Secret's write-only stringData into data, base64
+// encoded, as the API server does on every write: applying stringData would
+// make the applied form differ from every read of the Secret.
+func foldStringData(content map[string]any) {
+	stringData, ok := content["stringData"].(map[string]any)
+	if !ok {
+		return
+	}
+	delete(content, "stringData")
+	data, _ := content["data"].(map[string]any)
+	if data == nil {
+		data = make(map[string]any, len(stringData))
+		content["data"] = data
+	}
+	for k, v := range stringData {
+		if s, ok := v.(string); ok {
+			data[k] = base64.StdEncoding.EncodeToString([]byte(s))
+		}
+	}
 }
 
 // dropNulls removes the keys whose value is null, at every depth.

@@ -346,6 +346,20 @@ func TestApplyForm(t *testing.T) {
 		t.Errorf("ApplyForm of an unstructured object must normalise it to JSON types: -want, +got:\n%s", diff)
 	}
 
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "s"}, Data: map[string][]byte{"a": []byte("1")}, StringData: map[string]string{"b": "2"}}
+	sform, err := hub.ApplyForm(scheme, secret)
+	if err != nil {
+		t.Fatalf("ApplyForm(secret): %v", err)
+	}
+	wantS := map[string]any{
+		"apiVersion": "v1", "kind": "Secret",
+		"metadata": map[string]any{"name": "s"},
+		"data":     map[string]any{"a": "MQ==", "b": "Mg=="},
+	}
+	if diff := cmp.Diff(wantS, sform.Object); diff != "" {
+		t.Errorf("ApplyForm must fold a Secret's stringData into data, as the API server does: -want, +got:\n%s", diff)
+	}
+
 	type notInScheme struct{ corev1.ConfigMap }
 	if _, err := hub.ApplyForm(scheme, &notInScheme{}); err == nil || !strings.Contains(err.Error(), "NewScheme") {
 		t.Errorf("ApplyForm of an unknown type = %v, want an error saying how to register it", err)

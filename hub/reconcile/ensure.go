@@ -79,11 +79,14 @@ func (rs Results) Changed() []client.Object {
 //
 // The desired objects are not modified.
 func Ensure(ctx context.Context, c *hub.Client, owner client.Object, desired ...client.Object) (Results, error) {
+	if owner == nil || reflect.ValueOf(owner).IsNil() {
+		return nil, errors.New("ensuring children: the owner is nil")
+	}
 	results := make(Results, 0, len(desired))
 	var steps Steps
 	for i, child := range desired {
 		result := Result{Object: child, Operation: OperationFailed}
-		steps.Run(fmt.Sprintf("child %d (%s %q)", i, kindOf(c, child), child.GetName()), func() error {
+		steps.Run(describeChild(c, i, child), func() error {
 			obj, op, err := ensureChild(ctx, c, owner, child)
 			if err == nil {
 				result = Result{Object: obj, Operation: op}
@@ -95,12 +98,16 @@ func Ensure(ctx context.Context, c *hub.Client, owner client.Object, desired ...
 	return results, steps.Err()
 }
 
-func kindOf(c *hub.Client, obj client.Object) string {
-	gvk, err := hub.GroupVersionKindOf(c.Scheme(), obj)
-	if err != nil {
-		return fmt.Sprintf("%T", obj)
+// describeChild names the i-th desired child in an error message.
+func describeChild(c *hub.Client, i int, obj client.Object) string {
+	if obj == nil || reflect.ValueOf(obj).IsNil() {
+		return fmt.Sprintf("child %d", i)
 	}
-	return gvk.Kind
+	kind := fmt.Sprintf("%T", obj)
+	if gvk, err := hub.GroupVersionKindOf(c.Scheme(), obj); err == nil {
+		kind = gvk.Kind
+	}
+	return fmt.Sprintf("child %d (%s %q)", i, kind, obj.GetName())
 }
 
 func ensureChild(ctx context.Context, c *hub.Client, owner, child client.Object) (client.Object, Operation, error) {
