@@ -6,7 +6,7 @@ package hubkit_test
 // Kubernetes libraries at the versions in go.mod.
 import (
 	_ "github.com/google/go-cmp/cmp"
-	_ "github.com/stretchr/testify/require"
+	_ "github.com/stretchr/testify/require" //nolint:testifylint // pinned for the suites of later layers
 	_ "helm.sh/helm/v3/pkg/action"
 	_ "helm.sh/helm/v3/pkg/chart/loader"
 	_ "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"

@@ -13,13 +13,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// serverSetMetadata lists the metadata fields the API server owns; an apply
-// request must not carry them.
-var serverSetMetadata = []string{
-	"resourceVersion", "uid", "creationTimestamp", "generation", "managedFields",
-	"deletionTimestamp", "deletionGracePeriodSeconds", "selfLink",
-}
-
 // ApplyForm returns obj as Apply sends it to the API server: its JSON form
 // with apiVersion and kind set from the scheme, without status (status is
 // never applied: use UpdateStatus or a status patch), without the metadata
@@ -54,7 +47,11 @@ func ApplyForm(scheme *runtime.Scheme, obj client.Object) (*unstructured.Unstruc
 		foldStringData(content)
 	}
 	if md, ok := content["metadata"].(map[string]any); ok {
-		for _, f := range serverSetMetadata {
+		// The API server owns these; an apply request must not carry them.
+		for _, f := range []string{
+			"resourceVersion", "uid", "creationTimestamp", "generation", "managedFields",
+			"deletionTimestamp", "deletionGracePeriodSeconds", "selfLink",
+		} {
 			delete(md, f)
 		}
 	}

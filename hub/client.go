@@ -3,6 +3,7 @@ package hub
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -188,9 +189,7 @@ func Wrap(c client.Client, opts ...Option) (*Client, error) {
 
 func newClient(kube client.Client, s settings, user string) *Client {
 	selectors := make(map[schema.GroupKind]Selector, len(s.selectors))
-	for k, v := range s.selectors {
-		selectors[k] = v
-	}
+	maps.Copy(selectors, s.selectors)
 	return &Client{
 		kube:       kube,
 		config:     s.config,

@@ -27,6 +27,7 @@ import (
 // everybody else is forbidden. It records the identities it was asked for.
 type impersonationServer struct {
 	*httptest.Server
+
 	mu   sync.Mutex
 	seen []string
 }

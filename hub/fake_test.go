@@ -49,20 +49,20 @@ type fakeCluster struct {
 	client *hub.Client
 }
 
-func testScheme(t testing.TB) *runtime.Scheme {
-	t.Helper()
+func testScheme(tb testing.TB) *runtime.Scheme {
+	tb.Helper()
 	scheme, err := hub.NewScheme()
 	if err != nil {
-		t.Fatalf("NewScheme: %v", err)
+		tb.Fatalf("NewScheme: %v", err)
 	}
 	return scheme
 }
 
 // newFakeCluster builds a fake cluster holding objs. funcs may intercept
 // calls; every call is counted before it reaches them.
-func newFakeCluster(t testing.TB, funcs interceptor.Funcs, objs ...client.Object) *fakeCluster {
-	t.Helper()
-	scheme := testScheme(t)
+func newFakeCluster(tb testing.TB, funcs interceptor.Funcs, objs ...client.Object) *fakeCluster {
+	tb.Helper()
+	scheme := testScheme(tb)
 	raw := fake.NewClientBuilder().
 		WithScheme(scheme).
 		WithRESTMapper(testrestmapper.TestOnlyStaticRESTMapper(scheme)).
@@ -120,7 +120,7 @@ func newFakeCluster(t testing.TB, funcs interceptor.Funcs, objs ...client.Object
 	}
 	c, err := hub.Wrap(interceptor.NewClient(raw, counting), hub.WithNamespace("team-a"), hub.WithFieldOwner("hub-test"))
 	if err != nil {
-		t.Fatalf("Wrap: %v", err)
+		tb.Fatalf("Wrap: %v", err)
 	}
 	return &fakeCluster{raw: raw, calls: counted, client: c}
 }

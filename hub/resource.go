@@ -88,7 +88,7 @@ func (r *Resource[T]) Namespace() (string, error) {
 }
 
 func (r *Resource[T]) newObject() T {
-	obj := reflect.New(r.objType).Interface().(T)
+	obj, _ := reflect.TypeAssert[T](reflect.New(r.objType))
 	if u, ok := any(obj).(*unstructured.Unstructured); ok {
 		u.SetGroupVersionKind(r.gvk)
 	}
@@ -279,14 +279,13 @@ func sortObjects[T client.Object](items []T, order SortOrder) {
 	byName := func(a, b T) int {
 		return cmp.Or(cmp.Compare(a.GetNamespace(), b.GetNamespace()), cmp.Compare(a.GetName(), b.GetName()))
 	}
-	switch order {
-	case SortByCreationTime:
+	if order == SortByCreationTime {
 		slices.SortStableFunc(items, func(a, b T) int {
 			return cmp.Or(a.GetCreationTimestamp().Compare(b.GetCreationTimestamp().Time), byName(a, b))
 		})
-	default:
-		slices.SortStableFunc(items, byName)
+		return
 	}
+	slices.SortStableFunc(items, byName)
 }
 
 // prepare checks that obj may be written through r and gives it r's
@@ -350,12 +349,12 @@ func (r *Resource[T]) UpdateStatus(ctx context.Context, name string, mutate Muta
 	return r.update(ctx, name, mutate, true, opts)
 }
 
-// errMutate marks an error of the caller's mutate function, so that it is
+// mutateError marks an error of the caller's mutate function, so that it is
 // neither retried nor mistaken for a conflict of the write.
-type errMutate struct{ err error }
+type mutateError struct{ err error }
 
-func (e *errMutate) Error() string { return e.err.Error() }
-func (e *errMutate) Unwrap() error { return e.err }
+func (e *mutateError) Error() string { return e.err.Error() }
+func (e *mutateError) Unwrap() error { return e.err }
 
 func (r *Resource[T]) update(ctx context.Context, name string, mutate MutateFunc[T], status bool, opts []UpdateOption) (T, error) {
 	var result T
@@ -364,19 +363,20 @@ func (r *Resource[T]) update(ctx context.Context, name string, mutate MutateFunc
 	}
 	s := newUpdateSettings(opts)
 	err := retry.OnError(s.backoff, func(err error) bool {
-		var m *errMutate
-		return apierrors.IsConflict(err) && !errors.As(err, &m)
+		_, fromMutate := errors.AsType[*mutateError](err)
+		return apierrors.IsConflict(err) && !fromMutate
 	}, func() error {
 		current, err := r.Get(ctx, name)
 		if err != nil {
 			return err
 		}
 		before := current.DeepCopyObject()
+		namespace := current.GetNamespace()
 		if err := mutate(current); err != nil {
-			return &errMutate{fmt.Errorf("updating %s: %w", r.describe(current.GetNamespace(), name), err)}
+			return &mutateError{fmt.Errorf("updating %s: %w", r.describe(namespace, name), err)}
 		}
-		if current.GetName() != name || current.GetNamespace() != before.(client.Object).GetNamespace() {
-			return &errMutate{fmt.Errorf("updating %s: the mutate function must not change the name or namespace", r.describe(before.(client.Object).GetNamespace(), name))}
+		if current.GetName() != name || current.GetNamespace() != namespace {
+			return &mutateError{fmt.Errorf("updating %s: the mutate function must not change the name or namespace", r.describe(namespace, name))}
 		}
 		result = current
 		if equality.Semantic.DeepEqual(before, current) {

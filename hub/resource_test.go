@@ -430,9 +430,7 @@ func TestUpdateConcurrentWriters(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
 	for i := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			_, err := cms.Update(context.Background(), "alpha", func(cm *corev1.ConfigMap) error {
 				if cm.Data == nil {
 					cm.Data = map[string]string{}
@@ -441,7 +439,7 @@ func TestUpdateConcurrentWriters(t *testing.T) {
 				return nil
 			}, backoff)
 			errs <- err
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
@@ -526,7 +524,7 @@ func TestUpdate(t *testing.T) {
 
 func TestUpdateGivesUpAfterBackoff(t *testing.T) {
 	fc := newFakeCluster(t, interceptor.Funcs{
-		Update: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.UpdateOption) error {
+		Update: func(context.Context, client.WithWatch, client.Object, ...client.UpdateOption) error {
 			return errConflict("alpha")
 		},
 	}, listFixture()...)
@@ -586,7 +584,7 @@ func TestResourceDelete(t *testing.T) {
 			reason:   "UID and resourceVersion preconditions are sent together.",
 			name:     "alpha",
 			opts:     []hub.DeleteOption{hub.IfUID(uid), hub.IfResourceVersion("1")},
-			wantSent: client.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid, ResourceVersion: ptrTo("1")}},
+			wantSent: client.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid, ResourceVersion: new("1")}},
 			wantErr:  hub.IsConflict,
 		},
 		"Missing": {
@@ -623,8 +621,6 @@ func TestResourceDelete(t *testing.T) {
 		})
 	}
 }
-
-func ptrTo[T any](v T) *T { return &v }
 
 func TestResourceWatch(t *testing.T) {
 	var sent client.ListOptions
@@ -682,7 +678,7 @@ func TestResourceWatch(t *testing.T) {
 func TestResourceWatchReportsServerErrors(t *testing.T) {
 	upstream := watch.NewFake()
 	fc := newFakeCluster(t, interceptor.Funcs{
-		Watch: func(ctx context.Context, c client.WithWatch, list client.ObjectList, opts ...client.ListOption) (watch.Interface, error) {
+		Watch: func(context.Context, client.WithWatch, client.ObjectList, ...client.ListOption) (watch.Interface, error) {
 			return upstream, nil
 		},
 	})

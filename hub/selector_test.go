@@ -160,8 +160,7 @@ func FuzzParseSelector(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		sel, err := hub.ParseSelector(in)
 		if err != nil {
-			var se *hub.SelectorError
-			if !errors.As(err, &se) {
+			if _, ok := errors.AsType[*hub.SelectorError](err); !ok {
 				t.Fatalf("ParseSelector(%q): error %v is not a *SelectorError", in, err)
 			}
 			return

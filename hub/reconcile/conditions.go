@@ -13,7 +13,7 @@ type Conditioned interface {
 	// GetConditions returns the object's conditions.
 	GetConditions() []metav1.Condition
 	// SetConditions replaces the object's conditions.
-	SetConditions([]metav1.Condition)
+	SetConditions(conditions []metav1.Condition)
 }
 
 // SetCondition sets cond on obj and reports whether anything changed. The

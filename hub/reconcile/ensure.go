@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -147,7 +148,7 @@ func ensureChild(ctx context.Context, c *hub.Client, owner, child client.Object)
 	annotations[AppliedHashAnnotation] = digest
 	form.SetAnnotations(annotations)
 
-	existing, err := newLike(c.Scheme(), obj)
+	existing, err := newLike(obj)
 	if err != nil {
 		return nil, OperationFailed, err
 	}
@@ -194,13 +195,13 @@ func digestOf(form *unstructured.Unstructured) (string, error) {
 }
 
 // newLike returns an empty object of the same Go type and kind as obj.
-func newLike(scheme *runtime.Scheme, obj client.Object) (client.Object, error) {
+func newLike(obj client.Object) (client.Object, error) {
 	if u, ok := obj.(*unstructured.Unstructured); ok {
 		empty := &unstructured.Unstructured{}
 		empty.SetGroupVersionKind(u.GroupVersionKind())
 		return empty, nil
 	}
-	empty, ok := reflect.New(reflect.TypeOf(obj).Elem()).Interface().(client.Object)
+	empty, ok := reflect.TypeAssert[client.Object](reflect.New(reflect.TypeOf(obj).Elem()))
 	if !ok {
 		return nil, fmt.Errorf("%T is not a client.Object", obj)
 	}
@@ -224,7 +225,7 @@ func fillLike(like client.Object, form *unstructured.Unstructured, op Operation)
 	if _, ok := like.(*unstructured.Unstructured); ok {
 		return form, op, nil
 	}
-	obj, err := newLike(nil, like)
+	obj, err := newLike(like)
 	if err != nil {
 		return nil, OperationFailed, err
 	}
@@ -248,44 +249,46 @@ func Holds(have, want any) bool {
 		if !ok {
 			return len(w) == 0 && have == nil
 		}
-		for k, wv := range w {
-			hv, present := h[k]
-			if !present {
-				if isEmpty(wv) {
-					continue
-				}
-				return false
-			}
-			if !Holds(hv, wv) {
-				return false
-			}
-		}
-		return true
+		return mapHolds(h, w)
 	case []any:
 		h, ok := have.([]any)
 		if !ok {
 			return len(w) == 0 && have == nil
 		}
-		if allMaps(w) {
-			for _, wv := range w {
-				if !anyHolds(h, wv) {
-					return false
-				}
-			}
-			return true
-		}
-		if len(h) != len(w) {
+		return listHolds(h, w)
+	default:
+		return scalarEqual(have, want)
+	}
+}
+
+func mapHolds(have, want map[string]any) bool {
+	for k, wv := range want {
+		hv, present := have[k]
+		if !present && !isEmpty(wv) || present && !Holds(hv, wv) {
 			return false
 		}
-		for i := range w {
-			if !Holds(h[i], w[i]) {
+	}
+	return true
+}
+
+func listHolds(have, want []any) bool {
+	if allMaps(want) {
+		for _, wv := range want {
+			if !slices.ContainsFunc(have, func(hv any) bool { return Holds(hv, wv) }) {
 				return false
 			}
 		}
 		return true
-	default:
-		return scalarEqual(have, want)
 	}
+	if len(have) != len(want) {
+		return false
+	}
+	for i := range want {
+		if !Holds(have[i], want[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func isEmpty(v any) bool {
@@ -305,15 +308,6 @@ func allMaps(items []any) bool {
 		}
 	}
 	return len(items) > 0
-}
-
-func anyHolds(have []any, want any) bool {
-	for _, h := range have {
-		if Holds(h, want) {
-			return true
-		}
-	}
-	return false
 }
 
 func scalarEqual(a, b any) bool {

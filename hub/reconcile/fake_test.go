@@ -23,11 +23,11 @@ type writeCountingCluster struct {
 	writes atomic.Int64
 }
 
-func newWriteCountingCluster(t testing.TB, objs ...client.Object) *writeCountingCluster {
-	t.Helper()
+func newWriteCountingCluster(tb testing.TB, objs ...client.Object) *writeCountingCluster {
+	tb.Helper()
 	scheme, err := hub.NewScheme()
 	if err != nil {
-		t.Fatalf("NewScheme: %v", err)
+		tb.Fatalf("NewScheme: %v", err)
 	}
 	wc := &writeCountingCluster{}
 	wc.raw = fake.NewClientBuilder().
@@ -68,7 +68,7 @@ func newWriteCountingCluster(t testing.TB, objs ...client.Object) *writeCounting
 	})
 	wc.client, err = hub.Wrap(counting, hub.WithNamespace("team-a"), hub.WithFieldOwner("reconcile-test"))
 	if err != nil {
-		t.Fatalf("Wrap: %v", err)
+		tb.Fatalf("Wrap: %v", err)
 	}
 	return wc
 }

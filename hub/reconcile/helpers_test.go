@@ -106,6 +106,7 @@ func TestFinalizers(t *testing.T) {
 // Hubkit API type.
 type conditionedConfigMap struct {
 	*corev1.ConfigMap
+
 	conditions []metav1.Condition
 }
 

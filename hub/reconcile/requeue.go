@@ -20,5 +20,5 @@ func Jittered(d time.Duration, jitter float64) time.Duration {
 	if jitter <= 0 || d <= 0 {
 		return d
 	}
-	return d + time.Duration(rand.Float64()*jitter*float64(d))
+	return d + time.Duration(rand.Float64()*jitter*float64(d)) //nolint:gosec // spreading requeues needs no cryptographic randomness
 }

@@ -1,0 +1,84 @@
+# Hubkit's developer entry points. `make test` is the README's test command.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+GO ?= go
+BIN := $(CURDIR)/bin
+OUT := $(CURDIR)/_output
+
+# Pinned tool versions. A tool is installed into bin/ under a versioned name,
+# so changing a version here installs the new one and nothing else.
+GOLANGCI_LINT_VERSION := v2.15.0
+CONTROLLER_GEN_VERSION := v0.23.0
+GOLANGCI_LINT := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
+CONTROLLER_GEN := $(BIN)/controller-gen-$(CONTROLLER_GEN_VERSION)
+
+# The race detector needs cgo and a C compiler; a machine with only Go runs
+# the tests without it.
+RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null 2>&1 && echo -race)
+
+# Packages whose statement coverage may not fall below COVERAGE_MIN percent.
+COVERAGE_MIN := 80
+COVERAGE_PACKAGES := hub hub/reconcile
+
+FUZZTIME ?= 30s
+
+.PHONY: test unit lint generate tools fuzz bench clean help
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+test: unit ## Run every test (the README's test command).
+
+unit: ## Run the unit tests and examples, and check coverage.
+	@mkdir -p $(OUT)
+	@echo ">> unit tests $(RACE)"
+	$(GO) test $(RACE) -count=1 -cover ./... | tee $(OUT)/unit.log
+	@hack/check-coverage.sh $(OUT)/unit.log $(COVERAGE_MIN) $(COVERAGE_PACKAGES)
+
+lint: $(GOLANGCI_LINT) ## Check formatting, run go vet and golangci-lint.
+	@echo ">> gofmt"
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	@echo ">> go vet"
+	$(GO) vet ./...
+	@echo ">> golangci-lint $(GOLANGCI_LINT_VERSION)"
+	$(GOLANGCI_LINT) run ./...
+
+generate: $(CONTROLLER_GEN) ## Regenerate deepcopy functions and the CRDs of every API package.
+	$(CONTROLLER_GEN) object paths=./...
+	@for dir in $$(git ls-files '*/types.go' | xargs -r -n1 dirname | sort -u); do \
+		echo ">> CRDs of $$dir"; \
+		$(CONTROLLER_GEN) crd paths=./$$dir/... output:crd:dir=./$$dir/crds; \
+	done
+
+tools: $(GOLANGCI_LINT) $(CONTROLLER_GEN) ## Install the pinned developer tools into bin/.
+
+fuzz: ## Run every fuzz test for FUZZTIME each (default 30s).
+	@for pkg in $$($(GO) list ./...); do \
+		for fuzz in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo ">> $$pkg $$fuzz"; \
+			$(GO) test -run '^$$' -fuzz "^$$fuzz\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+bench: ## Run the benchmarks, for comparison with benchstat.
+	@mkdir -p $(OUT)
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee $(OUT)/bench.txt
+
+clean: ## Remove test output (bin/ is kept: its tools are versioned).
+	rm -rf $(OUT)
+
+$(GOLANGCI_LINT):
+	@echo ">> installing golangci-lint $(GOLANGCI_LINT_VERSION) into bin/ (about 2 minutes the first time)"
+	@mkdir -p $(BIN)/.install
+	GOBIN=$(BIN)/.install $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	@mv $(BIN)/.install/golangci-lint $@
+
+$(CONTROLLER_GEN):
+	@echo ">> installing controller-gen $(CONTROLLER_GEN_VERSION) into bin/"
+	@mkdir -p $(BIN)/.install
+	GOBIN=$(BIN)/.install $(GO) install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_GEN_VERSION)
+	@mv $(BIN)/.install/controller-gen $@
