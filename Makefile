@@ -56,11 +56,16 @@ generate: $(CONTROLLER_GEN) ## Regenerate deepcopy functions and the CRDs of eve
 
 tools: $(GOLANGCI_LINT) $(CONTROLLER_GEN) ## Install the pinned developer tools into bin/.
 
-fuzz: ## Run every fuzz test for FUZZTIME each (default 30s).
-	@for pkg in $$($(GO) list ./...); do \
+fuzz: ## Run every fuzz test for FUZZTIME each (default 30s) and keep the corpus in testdata/fuzz/.
+	@cache=$$($(GO) env GOCACHE)/fuzz; \
+	$(GO) list -f '{{.Dir}} {{.ImportPath}}' ./... | while read -r dir pkg; do \
 		for fuzz in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 			echo ">> $$pkg $$fuzz"; \
 			$(GO) test -run '^$$' -fuzz "^$$fuzz\$$" -fuzztime $(FUZZTIME) $$pkg; \
+			if [ -d "$$cache/$$pkg/$$fuzz" ]; then \
+				mkdir -p "$$dir/testdata/fuzz/$$fuzz"; \
+				cp -n "$$cache/$$pkg/$$fuzz"/* "$$dir/testdata/fuzz/$$fuzz/"; \
+			fi; \
 		done; \
 	done
 
