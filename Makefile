@@ -25,12 +25,12 @@ COVERAGE_PACKAGES := hub hub/reconcile
 
 FUZZTIME ?= 30s
 
-.PHONY: test unit lint generate tools fuzz bench clean help
+.PHONY: test unit e2e lint generate tools cluster-tools fuzz bench clean help
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-test: unit ## Run every test (the README's test command).
+test: unit e2e ## Run every test (the README's test command): unit tests, then the e2e suite.
 
 unit: ## Run the unit tests and examples, and check coverage.
 	@mkdir -p $(OUT)
@@ -38,12 +38,22 @@ unit: ## Run the unit tests and examples, and check coverage.
 	$(GO) test $(RACE) -count=1 -cover ./... | tee $(OUT)/unit.log
 	@hack/check-coverage.sh $(OUT)/unit.log $(COVERAGE_MIN) $(COVERAGE_PACKAGES)
 
+# E2E_PROVIDER picks the cluster: kwok (default, built by cluster-tools), kind, existing.
+E2E_PROVIDER ?= kwok
+export E2E_PROVIDER
+
+e2e: ## Run the e2e suite against a real control plane (building it first for kwok).
+	@if [ "$(E2E_PROVIDER)" = kwok ]; then $(MAKE) --no-print-directory cluster-tools; fi
+	@echo ">> e2e suite on $(E2E_PROVIDER)"
+	@mkdir -p $(OUT)
+	$(GO) test -tags e2e -count=1 -timeout 20m -v ./e2e/... 2>&1 | tee $(OUT)/e2e.log
+
 lint: $(GOLANGCI_LINT) ## Check formatting, run go vet and golangci-lint.
 	@echo ">> gofmt"
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	@echo ">> go vet"
-	$(GO) vet ./...
+	$(GO) vet -tags e2e ./...
 	@echo ">> golangci-lint $(GOLANGCI_LINT_VERSION)"
 	$(GOLANGCI_LINT) run ./...
 
@@ -54,7 +64,10 @@ generate: $(CONTROLLER_GEN) ## Regenerate deepcopy functions and the CRDs of eve
 		$(CONTROLLER_GEN) crd paths=./$$dir/... output:crd:dir=./$$dir/crds; \
 	done
 
-tools: $(GOLANGCI_LINT) $(CONTROLLER_GEN) ## Install the pinned developer tools into bin/.
+tools: $(GOLANGCI_LINT) $(CONTROLLER_GEN) cluster-tools ## Install the pinned developer tools and build the control plane into bin/.
+
+cluster-tools: ## Build kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok and kwokctl into bin/ (about 5 minutes cold).
+	@hack/tools/build.sh
 
 fuzz: ## Run every fuzz test for FUZZTIME each (default 30s) and keep the corpus in testdata/fuzz/.
 	@cache=$$($(GO) env GOCACHE)/fuzz; \
