@@ -1,0 +1,14 @@
+package conformance_test
+
+import (
+	"testing"
+
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
+	"github.com/hubkit-dev/hubkit/hub/hubtest/conformance"
+)
+
+// TestFakeConformance runs every scenario on a fresh in-memory fake. The
+// e2e suite runs the same scenarios on a real API server.
+func TestFakeConformance(t *testing.T) {
+	conformance.Run(t, func(t *testing.T) hubtest.Cluster { return hubtest.NewFake(t) })
+}

@@ -1,0 +1,279 @@
+package hubtest
+
+import (
+	"context"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// defaultStorageClassAnnotation marks the storage class PVCs without one get.
+const defaultStorageClassAnnotation = "storageclass.kubernetes.io/is-default-class"
+
+// builtinControllers are the parts of kube-controller-manager, the
+// scheduler and the kubelet that tests of platform code lean on.
+func builtinControllers() []Simulator {
+	return []Simulator{
+		SimulatorFunc(deploymentController),
+		SimulatorFunc(claimBinder),
+		SimulatorFunc(podRunner),
+		SimulatorFunc(jobStarter),
+	}
+}
+
+// deploymentController reports every Deployment's replicas as updated,
+// ready and available, as the deployment controller does once its pods run.
+func deploymentController(ctx context.Context, f *Fake, ev Event) error {
+	d, ok := ev.Object.(*appsv1.Deployment)
+	if !ok || ev.Type == EventDeleted || d.DeletionTimestamp != nil {
+		return nil
+	}
+	replicas := ptr.Deref(d.Spec.Replicas, 1)
+	want := d.Status.DeepCopy()
+	want.ObservedGeneration = d.Generation
+	want.Replicas, want.UpdatedReplicas, want.ReadyReplicas, want.AvailableReplicas = replicas, replicas, replicas, replicas
+	want.UnavailableReplicas = 0
+	now := metav1.NewTime(f.clock.Now())
+	setDeploymentCondition(want, appsv1.DeploymentCondition{
+		Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue, Reason: "MinimumReplicasAvailable",
+		Message: "Deployment has minimum availability.", LastUpdateTime: now, LastTransitionTime: now,
+	})
+	setDeploymentCondition(want, appsv1.DeploymentCondition{
+		Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: "NewReplicaSetAvailable",
+		Message: fmt.Sprintf("ReplicaSet %q has successfully progressed.", d.Name), LastUpdateTime: now, LastTransitionTime: now,
+	})
+	if equality.Semantic.DeepEqual(*want, d.Status) {
+		return nil
+	}
+	d.Status = *want
+	return client.IgnoreNotFound(f.Client().Status().Update(ctx, d))
+}
+
+// setDeploymentCondition sets cond, keeping the times of a condition whose
+// status does not change.
+func setDeploymentCondition(status *appsv1.DeploymentStatus, cond appsv1.DeploymentCondition) {
+	for i, existing := range status.Conditions {
+		if existing.Type != cond.Type {
+			continue
+		}
+		if existing.Status == cond.Status && existing.Reason == cond.Reason {
+			return
+		}
+		status.Conditions[i] = cond
+		return
+	}
+	status.Conditions = append(status.Conditions, cond)
+}
+
+// defaultStorageClass names the storage class marked as the default, or "".
+func defaultStorageClass(ctx context.Context, c client.Reader) string {
+	var classes storagev1.StorageClassList
+	if err := c.List(ctx, &classes); err != nil {
+		return ""
+	}
+	for _, class := range classes.Items {
+		if class.Annotations[defaultStorageClassAnnotation] == "true" {
+			return class.Name
+		}
+	}
+	return ""
+}
+
+// claimBinder binds new PVCs to made-up PVs, as a dynamic provisioner and
+// the PV controller do: at once for an Immediate storage class, when a Pod
+// uses the claim for a WaitForFirstConsumer one, never for a class that does
+// not exist.
+func claimBinder(ctx context.Context, f *Fake, ev Event) error {
+	pvc, ok := ev.Object.(*corev1.PersistentVolumeClaim)
+	if !ok || ev.Type != EventCreated {
+		return nil
+	}
+	class, err := storageClassOf(ctx, f, pvc)
+	if err != nil || class == nil {
+		return err
+	}
+	if class.VolumeBindingMode != nil && *class.VolumeBindingMode == storagev1.VolumeBindingWaitForFirstConsumer {
+		return nil
+	}
+	return bindClaim(ctx, f, pvc, class)
+}
+
+func storageClassOf(ctx context.Context, f *Fake, pvc *corev1.PersistentVolumeClaim) (*storagev1.StorageClass, error) {
+	if pvc.Spec.StorageClassName == nil || *pvc.Spec.StorageClassName == "" {
+		return nil, nil
+	}
+	class := &storagev1.StorageClass{}
+	if err := f.Client().Get(ctx, client.ObjectKey{Name: *pvc.Spec.StorageClassName}, class); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return class, nil
+}
+
+// bindClaim provisions a PV for pvc and binds the two.
+func bindClaim(ctx context.Context, f *Fake, pvc *corev1.PersistentVolumeClaim, class *storagev1.StorageClass) error {
+	if pvc.Status.Phase == corev1.ClaimBound {
+		return nil
+	}
+	c := f.Client()
+	size := pvc.Spec.Resources.Requests[corev1.ResourceStorage]
+	pv := &corev1.PersistentVolume{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:        "pvc-" + string(pvc.UID),
+			Annotations: map[string]string{"pv.kubernetes.io/provisioned-by": class.Provisioner},
+		},
+		Spec: corev1.PersistentVolumeSpec{
+			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: size},
+			AccessModes:                   pvc.Spec.AccessModes,
+			VolumeMode:                    pvc.Spec.VolumeMode,
+			StorageClassName:              class.Name,
+			PersistentVolumeReclaimPolicy: ptr.Deref(class.ReclaimPolicy, corev1.PersistentVolumeReclaimDelete),
+			ClaimRef: &corev1.ObjectReference{
+				Kind: "PersistentVolumeClaim", APIVersion: "v1", Namespace: pvc.Namespace, Name: pvc.Name, UID: pvc.UID,
+			},
+			PersistentVolumeSource: corev1.PersistentVolumeSource{
+				CSI: &corev1.CSIPersistentVolumeSource{Driver: class.Provisioner, VolumeHandle: string(pvc.UID)},
+			},
+		},
+	}
+	if err := c.Create(ctx, pv); err != nil && !apierrors.IsAlreadyExists(err) {
+		return fmt.Errorf("provisioning a volume for %s/%s: %w", pvc.Namespace, pvc.Name, err)
+	}
+	pv.Status.Phase = corev1.VolumeBound
+	if err := c.Status().Update(ctx, pv); err != nil {
+		return err
+	}
+	current := &corev1.PersistentVolumeClaim{}
+	if err := c.Get(ctx, client.ObjectKeyFromObject(pvc), current); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	current.Spec.VolumeName = pv.Name
+	if current.Annotations == nil {
+		current.Annotations = map[string]string{}
+	}
+	current.Annotations["pv.kubernetes.io/bind-completed"] = "yes"
+	current.Annotations["pv.kubernetes.io/bound-by-controller"] = "yes"
+	if err := c.Update(ctx, current); err != nil {
+		return err
+	}
+	current.Status = corev1.PersistentVolumeClaimStatus{
+		Phase:       corev1.ClaimBound,
+		AccessModes: pvc.Spec.AccessModes,
+		Capacity:    corev1.ResourceList{corev1.ResourceStorage: size},
+	}
+	return c.Status().Update(ctx, current)
+}
+
+// podRunner schedules new Pods and runs them, as the scheduler and a kubelet
+// (kwok's, in the e2e suite) do, binding the WaitForFirstConsumer claims
+// they use first.
+func podRunner(ctx context.Context, f *Fake, ev Event) error {
+	pod, ok := ev.Object.(*corev1.Pod)
+	if !ok || ev.Type != EventCreated {
+		return nil
+	}
+	c := f.Client()
+	for _, vol := range pod.Spec.Volumes {
+		if vol.PersistentVolumeClaim == nil {
+			continue
+		}
+		pvc := &corev1.PersistentVolumeClaim{}
+		if err := c.Get(ctx, client.ObjectKey{Namespace: pod.Namespace, Name: vol.PersistentVolumeClaim.ClaimName}, pvc); err != nil {
+			if apierrors.IsNotFound(err) {
+				return nil // the pod stays Pending, as the scheduler leaves it
+			}
+			return err
+		}
+		class, err := storageClassOf(ctx, f, pvc)
+		if err != nil {
+			return err
+		}
+		if class != nil {
+			if err := bindClaim(ctx, f, pvc, class); err != nil {
+				return err
+			}
+		}
+	}
+	now := metav1.NewTime(f.clock.Now())
+	pod.Status.Phase = corev1.PodRunning
+	pod.Status.StartTime = &now
+	pod.Status.Conditions = []corev1.PodCondition{
+		{Type: corev1.PodScheduled, Status: corev1.ConditionTrue, LastTransitionTime: now},
+		{Type: corev1.PodInitialized, Status: corev1.ConditionTrue, LastTransitionTime: now},
+		{Type: corev1.ContainersReady, Status: corev1.ConditionTrue, LastTransitionTime: now},
+		{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: now},
+	}
+	pod.Status.ContainerStatuses = nil
+	for _, container := range pod.Spec.Containers {
+		pod.Status.ContainerStatuses = append(pod.Status.ContainerStatuses, corev1.ContainerStatus{
+			Name: container.Name, Image: container.Image, Ready: true, Started: ptr.To(true),
+			State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: now}},
+		})
+	}
+	return client.IgnoreNotFound(c.Status().Update(ctx, pod))
+}
+
+// jobStarter marks new Jobs active, as the job controller does once their
+// pods start. CompleteJob and FailJob end them.
+func jobStarter(ctx context.Context, f *Fake, ev Event) error {
+	job, ok := ev.Object.(*batchv1.Job)
+	if !ok || ev.Type != EventCreated || ptr.Deref(job.Spec.Suspend, false) {
+		return nil
+	}
+	now := metav1.NewTime(f.clock.Now())
+	job.Status.StartTime = &now
+	job.Status.Active = ptr.Deref(job.Spec.Parallelism, 1)
+	return client.IgnoreNotFound(f.Client().Status().Update(ctx, job))
+}
+
+// CompleteJob makes the Job namespace/name succeed, with the conditions and
+// counts the job controller would set.
+func (f *Fake) CompleteJob(ctx context.Context, namespace, name string) error {
+	return f.endJob(ctx, namespace, name, func(job *batchv1.Job, now metav1.Time) {
+		job.Status.Active = 0
+		job.Status.Succeeded = ptr.Deref(job.Spec.Completions, 1)
+		job.Status.CompletionTime = &now
+		job.Status.Conditions = append(job.Status.Conditions,
+			batchv1.JobCondition{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, Reason: "CompletionsReached", LastProbeTime: now, LastTransitionTime: now},
+			batchv1.JobCondition{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, Reason: "CompletionsReached", LastProbeTime: now, LastTransitionTime: now},
+		)
+	})
+}
+
+// FailJob makes the Job namespace/name fail for reason (such as
+// "BackoffLimitExceeded"), with the conditions and counts the job controller
+// would set.
+func (f *Fake) FailJob(ctx context.Context, namespace, name, reason string) error {
+	return f.endJob(ctx, namespace, name, func(job *batchv1.Job, now metav1.Time) {
+		job.Status.Active = 0
+		job.Status.Failed = ptr.Deref(job.Spec.BackoffLimit, 6) + 1
+		job.Status.Conditions = append(job.Status.Conditions,
+			batchv1.JobCondition{Type: batchv1.JobFailureTarget, Status: corev1.ConditionTrue, Reason: reason, LastProbeTime: now, LastTransitionTime: now},
+			batchv1.JobCondition{Type: batchv1.JobFailed, Status: corev1.ConditionTrue, Reason: reason, LastProbeTime: now, LastTransitionTime: now},
+		)
+	})
+}
+
+func (f *Fake) endJob(ctx context.Context, namespace, name string, end func(*batchv1.Job, metav1.Time)) error {
+	job := &batchv1.Job{}
+	if err := f.Client().Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, job); err != nil {
+		return fmt.Errorf("hubtest: ending job %s/%s: %w", namespace, name, err)
+	}
+	for _, cond := range job.Status.Conditions {
+		if (cond.Type == batchv1.JobComplete || cond.Type == batchv1.JobFailed) && cond.Status == corev1.ConditionTrue {
+			return fmt.Errorf("hubtest: job %s/%s has ended already (%s)", namespace, name, cond.Type)
+		}
+	}
+	end(job, metav1.NewTime(f.clock.Now()))
+	return f.Client().Status().Update(ctx, job)
+}

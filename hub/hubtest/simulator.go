@@ -1,0 +1,82 @@
+package hubtest
+
+import (
+	"context"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// An EventType says what happened to an object.
+type EventType string
+
+const (
+	// EventCreated follows a create, or an apply that created.
+	EventCreated EventType = "Created"
+	// EventUpdated follows an update, patch, apply or status write, and a
+	// delete that finalizers hold up.
+	EventUpdated EventType = "Updated"
+	// EventDeleted follows the removal of an object.
+	EventDeleted EventType = "Deleted"
+)
+
+// An Event is a change to an object in a Fake, as a Simulator sees it.
+type Event struct {
+	// Type says what happened.
+	Type EventType
+	// Kind is the object's group, version and kind.
+	Kind schema.GroupVersionKind
+	// Object is a copy of the object as stored (as it was, for Deleted):
+	// typed when the scheme knows its kind, unstructured otherwise.
+	Object client.Object
+}
+
+// A Simulator adds the behaviour of a controller or an upstream operator to
+// a Fake: after every successful write the Fake calls every Simulator with
+// the change, synchronously, before the write returns. A Simulator acts
+// through f.Client(), so its own writes are validated, garbage-collected and
+// seen by the other Simulators in turn; it must write only when something
+// is to change, or the Fake would never settle.
+//
+// Hubkit's domain packages provide theirs in `<domain>test` packages; the
+// Fake's built-in controllers (Deployments, PVCs, Pods, Jobs) are
+// Simulators too.
+type Simulator interface {
+	Simulate(ctx context.Context, f *Fake, ev Event) error
+}
+
+// SimulatorFunc adapts a function to a Simulator.
+type SimulatorFunc func(ctx context.Context, f *Fake, ev Event) error
+
+// Simulate calls fn.
+func (fn SimulatorFunc) Simulate(ctx context.Context, f *Fake, ev Event) error { return fn(ctx, f, ev) }
+
+// maxSimulationDepth bounds how deep Simulators may react to each other's
+// writes before the Fake calls it a loop.
+const maxSimulationDepth = 32
+
+type depthKey struct{}
+
+// dispatch tells every Simulator of a change. Simulator errors fail the test:
+// they mean the simulation itself is broken.
+func (f *Fake) dispatch(ctx context.Context, typ EventType, gvk schema.GroupVersionKind, obj client.Object) {
+	depth, _ := ctx.Value(depthKey{}).(int)
+	if depth >= maxSimulationDepth {
+		f.tb.Errorf("hubtest: simulators reacted to each other %d times in a row on %s %s: a Simulator writes without a change", depth, gvk.Kind, client.ObjectKeyFromObject(obj))
+		return
+	}
+	ctx = context.WithValue(ctx, depthKey{}, depth+1)
+	f.mu.RLock()
+	sims := append([]Simulator(nil), f.simulators...)
+	f.mu.RUnlock()
+	for _, sim := range sims {
+		copied, ok := obj.DeepCopyObject().(client.Object)
+		if !ok {
+			continue
+		}
+		copied.GetObjectKind().SetGroupVersionKind(gvk)
+		if err := sim.Simulate(ctx, f, Event{Type: typ, Kind: gvk, Object: copied}); err != nil {
+			f.tb.Errorf("hubtest: simulator %T on %s %s %s: %v", sim, typ, gvk.Kind, client.ObjectKeyFromObject(obj), err)
+		}
+	}
+}
