@@ -32,13 +32,19 @@ type fakeClient struct {
 
 var _ client.WithWatch = (*fakeClient)(nil)
 
+const (
+	appsGroup = "apps"
+	// statusSubresource names the status subresource.
+	statusSubresource = "status"
+)
+
 // generationKinds are the built-in kinds whose metadata.generation the API
 // server maintains; every custom resource kind has one too.
 var generationKinds = map[schema.GroupKind]bool{
-	{Group: "apps", Kind: "Deployment"}:                               true,
-	{Group: "apps", Kind: "StatefulSet"}:                              true,
-	{Group: "apps", Kind: "DaemonSet"}:                                true,
-	{Group: "apps", Kind: "ReplicaSet"}:                               true,
+	{Group: appsGroup, Kind: "Deployment"}:                            true,
+	{Group: appsGroup, Kind: "StatefulSet"}:                           true,
+	{Group: appsGroup, Kind: "DaemonSet"}:                             true,
+	{Group: appsGroup, Kind: "ReplicaSet"}:                            true,
 	{Group: "", Kind: "ReplicationController"}:                        true,
 	{Group: "batch", Kind: "Job"}:                                     true,
 	{Group: "batch", Kind: "CronJob"}:                                 true,
@@ -236,7 +242,7 @@ func (c *fakeClient) Create(ctx context.Context, obj client.Object, opts ...clie
 	if err := fromMap(content, obj); err != nil {
 		return err
 	}
-	c.admitBuiltin(ctx, gvk, obj)
+	c.admitBuiltin(ctx, obj)
 	obj.SetUID(uuid.NewUUID())
 	obj.SetCreationTimestamp(metav1.NewTime(c.f.clock.Now()))
 	if c.tracksGeneration(gvk) {
@@ -251,23 +257,53 @@ func (c *fakeClient) Create(ctx context.Context, obj client.Object, opts ...clie
 	return nil
 }
 
-// admitBuiltin does what the API server's admission plugins do to built-in
-// kinds on create.
-func (c *fakeClient) admitBuiltin(ctx context.Context, gvk schema.GroupVersionKind, obj client.Object) {
-	if gvk.GroupKind() == (schema.GroupKind{Kind: "PersistentVolumeClaim"}) {
-		if pvc, ok := obj.(*corev1.PersistentVolumeClaim); ok && pvc.Spec.StorageClassName == nil {
+// foldStringData moves a Secret's write-only stringData into data, as the
+// API server does on every write.
+func foldStringData(obj client.Object) {
+	secret, ok := obj.(*corev1.Secret)
+	if !ok || len(secret.StringData) == 0 {
+		return
+	}
+	if secret.Data == nil {
+		secret.Data = make(map[string][]byte, len(secret.StringData))
+	}
+	for k, v := range secret.StringData {
+		secret.Data[k] = []byte(v)
+	}
+	secret.StringData = nil
+}
+
+// admitBuiltin does what the API server's defaulting and admission plugins
+// do to built-in kinds on create.
+func (c *fakeClient) admitBuiltin(ctx context.Context, obj client.Object) {
+	foldStringData(obj)
+	switch o := obj.(type) {
+	case *corev1.PersistentVolumeClaim:
+		if o.Spec.StorageClassName == nil {
 			if class := defaultStorageClass(ctx, c.f.currentRaw()); class != "" {
-				pvc.Spec.StorageClassName = &class
+				o.Spec.StorageClassName = &class
 			}
+		}
+		if o.Status.Phase == "" {
+			o.Status.Phase = corev1.ClaimPending
+		}
+	case *corev1.PersistentVolume:
+		if o.Status.Phase == "" {
+			o.Status.Phase = corev1.VolumePending
+		}
+	case *corev1.Pod:
+		if o.Status.Phase == "" {
+			o.Status.Phase = corev1.PodPending
+		}
+	case *corev1.Namespace:
+		if o.Status.Phase == "" {
+			o.Status.Phase = corev1.NamespaceActive
 		}
 	}
 }
 
 func (c *fakeClient) current(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey) (client.Object, error) {
-	obj, err := c.f.newObject(gvk)
-	if err != nil {
-		return nil, err
-	}
+	obj := c.f.newObject(gvk)
 	if err := c.f.currentRaw().Get(ctx, key, obj); err != nil {
 		return nil, err
 	}
@@ -309,6 +345,7 @@ func (c *fakeClient) Update(ctx context.Context, obj client.Object, opts ...clie
 	if err := fromMap(content, obj); err != nil {
 		return err
 	}
+	foldStringData(obj)
 	obj.SetUID(old.GetUID())
 	obj.SetCreationTimestamp(old.GetCreationTimestamp())
 	obj.SetGeneration(c.nextGeneration(gvk, content, oldContent, old.GetGeneration()))
@@ -473,10 +510,7 @@ func (c *fakeClient) settle(ctx context.Context, gvk schema.GroupVersionKind, ke
 			return nil, c.invalid(gvk, key.Name, errs)
 		}
 	}
-	fixed, err := c.f.newObject(gvk)
-	if err != nil {
-		return nil, err
-	}
+	fixed := c.f.newObject(gvk)
 	if err := fromMap(want, fixed); err != nil {
 		return nil, err
 	}
@@ -553,7 +587,7 @@ func (c *fakeClient) DeleteAllOf(ctx context.Context, obj client.Object, opts ..
 	return nil
 }
 
-func (c *fakeClient) Status() client.SubResourceWriter { return c.SubResource("status") }
+func (c *fakeClient) Status() client.SubResourceWriter { return c.SubResource(statusSubresource) }
 
 func (c *fakeClient) SubResource(sub string) client.SubResourceClient {
 	return &fakeSubResourceClient{c: c, sub: sub}
@@ -590,7 +624,7 @@ func (s *fakeSubResourceClient) Update(ctx context.Context, obj client.Object, o
 	if err != nil {
 		return err
 	}
-	if schema := s.c.f.schemaFor(gvk); schema != nil && s.sub == "status" {
+	if schema := s.c.f.schemaFor(gvk); schema != nil && s.sub == statusSubresource {
 		content, err := toMap(old)
 		if err != nil {
 			return err
@@ -656,6 +690,36 @@ func (s *fakeSubResourceClient) Apply(ctx context.Context, config runtime.ApplyC
 	return s.afterStatusWrite(ctx, gvk, key, old, nil)
 }
 
+// validateStatus checks a custom resource's patched status against its
+// schema, restoring old when it is invalid.
+func (s *fakeSubResourceClient) validateStatus(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey, old, stored client.Object) error {
+	crs := s.c.f.schemaFor(gvk)
+	if crs == nil || s.sub != statusSubresource {
+		return nil
+	}
+	content, err := toMap(stored)
+	if err != nil {
+		return err
+	}
+	oldContent, err := toMap(old)
+	if err != nil {
+		return err
+	}
+	errs := crs.admit(ctx, content, oldContent)
+	if len(errs) == 0 {
+		return nil
+	}
+	restore, ok := old.DeepCopyObject().(client.Object)
+	if !ok {
+		return errors.New("hubtest: not a client.Object")
+	}
+	restore.SetResourceVersion(stored.GetResourceVersion())
+	if err := s.raw().Update(ctx, restore); err != nil {
+		return fmt.Errorf("hubtest: undoing an invalid status write: %w", err)
+	}
+	return s.c.invalid(gvk, key.Name, errs)
+}
+
 // afterStatusWrite validates a patched status, undoing the patch when it is
 // invalid.
 func (s *fakeSubResourceClient) afterStatusWrite(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey, old, into client.Object) error {
@@ -663,26 +727,8 @@ func (s *fakeSubResourceClient) afterStatusWrite(ctx context.Context, gvk schema
 	if err != nil {
 		return err
 	}
-	if schema := s.c.f.schemaFor(gvk); schema != nil && s.sub == "status" {
-		content, err := toMap(stored)
-		if err != nil {
-			return err
-		}
-		oldContent, err := toMap(old)
-		if err != nil {
-			return err
-		}
-		if errs := schema.admit(ctx, content, oldContent); len(errs) > 0 {
-			restore, ok := old.DeepCopyObject().(client.Object)
-			if !ok {
-				return errors.New("hubtest: not a client.Object")
-			}
-			restore.SetResourceVersion(stored.GetResourceVersion())
-			if err := s.raw().Update(ctx, restore); err != nil {
-				return fmt.Errorf("hubtest: undoing an invalid status write: %w", err)
-			}
-			return s.c.invalid(gvk, key.Name, errs)
-		}
+	if err := s.validateStatus(ctx, gvk, key, old, stored); err != nil {
+		return err
 	}
 	stored.GetObjectKind().SetGroupVersionKind(gvk)
 	s.c.afterWrite(ctx, gvk, stored)

@@ -41,6 +41,7 @@ type Cluster interface {
 
 // createNamespace is CreateNamespace for any client.
 func createNamespace(ctx context.Context, tb testing.TB, c client.Client, prefix string) (string, error) {
+	tb.Helper()
 	name := fmt.Sprintf("%s-%s", prefix, rand.String(6))
 	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}); err != nil {
 		return "", fmt.Errorf("hubtest: creating namespace %s: %w", name, err)

@@ -96,8 +96,8 @@ func claimBinder(ctx context.Context, f *Fake, ev Event) error {
 	if !ok || ev.Type != EventCreated {
 		return nil
 	}
-	class, err := storageClassOf(ctx, f, pvc)
-	if err != nil || class == nil {
+	class, found, err := storageClassOf(ctx, f, pvc)
+	if err != nil || !found {
 		return err
 	}
 	if class.VolumeBindingMode != nil && *class.VolumeBindingMode == storagev1.VolumeBindingWaitForFirstConsumer {
@@ -106,18 +106,19 @@ func claimBinder(ctx context.Context, f *Fake, ev Event) error {
 	return bindClaim(ctx, f, pvc, class)
 }
 
-func storageClassOf(ctx context.Context, f *Fake, pvc *corev1.PersistentVolumeClaim) (*storagev1.StorageClass, error) {
+// storageClassOf reads the storage class pvc names, and whether it exists.
+func storageClassOf(ctx context.Context, f *Fake, pvc *corev1.PersistentVolumeClaim) (*storagev1.StorageClass, bool, error) {
 	if pvc.Spec.StorageClassName == nil || *pvc.Spec.StorageClassName == "" {
-		return nil, nil
+		return nil, false, nil
 	}
 	class := &storagev1.StorageClass{}
 	if err := f.Client().Get(ctx, client.ObjectKey{Name: *pvc.Spec.StorageClassName}, class); err != nil {
 		if apierrors.IsNotFound(err) {
-			return nil, nil
+			return nil, false, nil
 		}
-		return nil, err
+		return nil, false, err
 	}
-	return class, nil
+	return class, true, nil
 }
 
 // bindClaim provisions a PV for pvc and binds the two.
@@ -194,11 +195,11 @@ func podRunner(ctx context.Context, f *Fake, ev Event) error {
 			}
 			return err
 		}
-		class, err := storageClassOf(ctx, f, pvc)
+		class, found, err := storageClassOf(ctx, f, pvc)
 		if err != nil {
 			return err
 		}
-		if class != nil {
+		if found {
 			if err := bindClaim(ctx, f, pvc, class); err != nil {
 				return err
 			}
@@ -216,7 +217,7 @@ func podRunner(ctx context.Context, f *Fake, ev Event) error {
 	pod.Status.ContainerStatuses = nil
 	for _, container := range pod.Spec.Containers {
 		pod.Status.ContainerStatuses = append(pod.Status.ContainerStatuses, corev1.ContainerStatus{
-			Name: container.Name, Image: container.Image, Ready: true, Started: ptr.To(true),
+			Name: container.Name, Image: container.Image, Ready: true, Started: new(true),
 			State: corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: now}},
 		})
 	}

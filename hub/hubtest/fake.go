@@ -320,10 +320,7 @@ func (f *Fake) mapperLocked() meta.RESTMapper {
 func (f *Fake) snapshotLocked(ctx context.Context) ([]client.Object, error) {
 	var objs []client.Object
 	for _, key := range f.index.all() {
-		obj, err := f.newObject(key.gvk)
-		if err != nil {
-			return nil, err
-		}
+		obj := f.newObject(key.gvk)
 		if err := f.raw.Get(ctx, client.ObjectKey{Namespace: key.namespace, Name: key.name}, obj); err != nil {
 			return nil, fmt.Errorf("hubtest: carrying %s %s/%s over: %w", key.gvk.Kind, key.namespace, key.name, err)
 		}
@@ -334,19 +331,19 @@ func (f *Fake) snapshotLocked(ctx context.Context) ([]client.Object, error) {
 
 // newObject returns an empty object of kind gvk: typed when the scheme knows
 // the kind, unstructured otherwise.
-func (f *Fake) newObject(gvk schema.GroupVersionKind) (client.Object, error) {
+func (f *Fake) newObject(gvk schema.GroupVersionKind) client.Object {
 	if f.scheme.Recognizes(gvk) {
 		obj, err := f.scheme.New(gvk)
 		if err == nil {
 			if cobj, ok := obj.(client.Object); ok {
 				cobj.GetObjectKind().SetGroupVersionKind(gvk)
-				return cobj, nil
+				return cobj
 			}
 		}
 	}
 	u := &unstructured.Unstructured{}
 	u.SetGroupVersionKind(gvk)
-	return u, nil
+	return u
 }
 
 // currentRaw returns the underlying fake client.

@@ -57,6 +57,8 @@ func (c *fakeClient) Delete(ctx context.Context, obj client.Object, opts ...clie
 				return err
 			}
 		}
+	default:
+		// Background: the dependents are collected once the owner is gone.
 	}
 	if err := c.f.currentRaw().Delete(ctx, current, opts...); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -35,7 +36,7 @@ func IgnoreVolatile() cmp.Option {
 		case cmp.StructField:
 			return volatileGoFields[step.Name()]
 		case cmp.MapIndex:
-			key, ok := step.Key().Interface().(string)
+			key, ok := reflect.TypeAssert[string](step.Key())
 			return ok && volatileFields[key]
 		}
 		return false
@@ -70,6 +71,7 @@ func dropVolatile(v any) {
 	}
 }
 
+//nolint:gochecknoinits // the -update flag must exist before the test binary parses its flags
 func init() {
 	if flag.Lookup("update") == nil {
 		flag.Bool("update", false, "hubtest: rewrite golden files with what the tests produce")
@@ -108,7 +110,7 @@ func ExpectGolden(tb testing.TB, name string, objs ...client.Object) {
 		}
 		return
 	}
-	want, err := os.ReadFile(path)
+	want, err := os.ReadFile(path) //nolint:gosec // the golden file of the test's own choosing
 	if err != nil {
 		tb.Fatalf("hubtest: reading the golden file (run the test with -update to write it): %v", err)
 	}

@@ -47,7 +47,7 @@ func (x *objectIndex) put(gvk schema.GroupVersionKind, obj client.Object) {
 	if obj.GetUID() != "" {
 		x.byUID[obj.GetUID()] = key
 	}
-	var owners []types.UID
+	owners := make([]types.UID, 0, len(obj.GetOwnerReferences()))
 	for _, ref := range obj.GetOwnerReferences() {
 		owners = append(owners, ref.UID)
 		if x.dependents[ref.UID] == nil {

@@ -54,6 +54,9 @@ func schemasOf(crd *apiextensionsv1.CustomResourceDefinition) ([]*crSchema, erro
 			if err != nil {
 				return nil, fmt.Errorf("CRD %s version %s: the schema is not structural: %w", crd.Name, v.Name, err)
 			}
+			if errs := structuralschema.ValidateStructural(field.NewPath("spec", "versions").Key(v.Name).Child("schema", "openAPIV3Schema"), structural); len(errs) > 0 {
+				return nil, fmt.Errorf("CRD %s version %s: the schema is not structural: %w", crd.Name, v.Name, errs.ToAggregate())
+			}
 			validator, _, err := apiservervalidation.NewSchemaValidator(internal)
 			if err != nil {
 				return nil, fmt.Errorf("CRD %s version %s: building the validator: %w", crd.Name, v.Name, err)
@@ -105,7 +108,7 @@ func specEqual(obj, old map[string]any, hasStatus bool) bool {
 	strip := func(m map[string]any) map[string]any {
 		out := make(map[string]any, len(m))
 		for k, v := range m {
-			if k == "metadata" || k == "apiVersion" || k == "kind" || hasStatus && k == "status" {
+			if k == "metadata" || k == "apiVersion" || k == "kind" || hasStatus && k == statusSubresource {
 				continue
 			}
 			out[k] = v

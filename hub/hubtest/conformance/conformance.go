@@ -290,7 +290,7 @@ func optimisticConcurrency(ctx context.Context, t *testing.T, c hubtest.Cluster,
 	if err := c.Client().Update(ctx, stale); !hub.IsConflict(err) {
 		t.Errorf("an update from a stale copy = %v, want Conflict", err)
 	}
-	if err := c.Client().Delete(ctx, stale, client.Preconditions{ResourceVersion: ptr.To(stale.ResourceVersion)}); !hub.IsConflict(err) {
+	if err := c.Client().Delete(ctx, stale, client.Preconditions{ResourceVersion: new(stale.ResourceVersion)}); !hub.IsConflict(err) {
 		t.Errorf("a delete with a stale resourceVersion precondition = %v, want Conflict", err)
 	}
 	if err := c.Client().Delete(ctx, stale, client.Preconditions{UID: ptr.To(types.UID("not-the-uid"))}); !hub.IsConflict(err) {
@@ -475,12 +475,12 @@ func garbageCollection(ctx context.Context, t *testing.T, c hubtest.Cluster, ns 
 			if err := cms.Create(ctx, owner); err != nil {
 				t.Fatal(err)
 			}
-			ref := metav1.OwnerReference{APIVersion: "v1", Kind: "ConfigMap", Name: owner.Name, UID: owner.UID, Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true)}
+			ref := metav1.OwnerReference{APIVersion: "v1", Kind: "ConfigMap", Name: owner.Name, UID: owner.UID, Controller: new(true), BlockOwnerDeletion: new(true)}
 			child := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: prefix + "-child", OwnerReferences: []metav1.OwnerReference{ref}}}
 			if err := cms.Create(ctx, child); err != nil {
 				t.Fatal(err)
 			}
-			childRef := metav1.OwnerReference{APIVersion: "v1", Kind: "ConfigMap", Name: child.Name, UID: child.UID, BlockOwnerDeletion: ptr.To(true)}
+			childRef := metav1.OwnerReference{APIVersion: "v1", Kind: "ConfigMap", Name: child.Name, UID: child.UID, BlockOwnerDeletion: new(true)}
 			grandchild := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: prefix + "-grandchild", OwnerReferences: []metav1.OwnerReference{childRef}}}
 			if err := cms.Create(ctx, grandchild); err != nil {
 				t.Fatal(err)
@@ -488,40 +488,48 @@ func garbageCollection(ctx context.Context, t *testing.T, c hubtest.Cluster, ns 
 			if err := cms.Delete(ctx, owner.Name, hub.Propagation(policy)); err != nil {
 				t.Fatalf("delete the owner: %v", err)
 			}
-			gone := func(name string) func(context.Context) (bool, error) {
-				return func(ctx context.Context) (bool, error) {
-					_, err := cms.Get(ctx, name)
-					if hub.IsNotFound(err) {
-						return true, nil
-					}
-					return false, err
-				}
-			}
-			if err := c.WaitFor(ctx, "the owner is gone", waitTimeout, gone(owner.Name)); err != nil {
+			if err := c.WaitFor(ctx, "the owner is gone", waitTimeout, isGone(cms, owner.Name)); err != nil {
 				t.Fatal(err)
 			}
-			if policy != metav1.DeletePropagationOrphan {
-				for _, dep := range []string{child.Name, grandchild.Name} {
-					if err := c.WaitFor(ctx, dep+" is collected", waitTimeout, gone(dep)); err != nil {
-						t.Error(err)
-					}
-				}
+			if policy == metav1.DeletePropagationOrphan {
+				checkOrphans(ctx, t, c, cms, child.Name, grandchild.Name)
 				return
 			}
-			err := c.WaitFor(ctx, "the orphan loses its owner reference", waitTimeout, func(ctx context.Context) (bool, error) {
-				got, err := cms.Get(ctx, child.Name)
-				if err != nil {
-					return false, err
+			for _, dep := range []string{child.Name, grandchild.Name} {
+				if err := c.WaitFor(ctx, dep+" is collected", waitTimeout, isGone(cms, dep)); err != nil {
+					t.Error(err)
 				}
-				return len(got.OwnerReferences) == 0, nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, err := cms.Get(ctx, grandchild.Name); err != nil || len(got.OwnerReferences) != 1 {
-				t.Errorf("the orphan's own dependent must stay as it was: %v, %v", got, err)
 			}
 		})
+	}
+}
+
+// isGone is a WaitFor condition: the ConfigMap name no longer exists.
+func isGone(cms *hub.Resource[*corev1.ConfigMap], name string) func(context.Context) (bool, error) {
+	return func(ctx context.Context) (bool, error) {
+		_, err := cms.Get(ctx, name)
+		if hub.IsNotFound(err) {
+			return true, nil
+		}
+		return false, err
+	}
+}
+
+// checkOrphans checks that an orphaned dependent stays and loses its owner
+// reference, while its own dependent keeps its reference to it.
+func checkOrphans(ctx context.Context, t *testing.T, c hubtest.Cluster, cms *hub.Resource[*corev1.ConfigMap], child, grandchild string) {
+	err := c.WaitFor(ctx, "the orphan loses its owner reference", waitTimeout, func(ctx context.Context) (bool, error) {
+		got, err := cms.Get(ctx, child)
+		if err != nil {
+			return false, err
+		}
+		return len(got.OwnerReferences) == 0, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := cms.Get(ctx, grandchild); err != nil || len(got.OwnerReferences) != 1 {
+		t.Errorf("the orphan's own dependent must stay as it was: %v, %v", got, err)
 	}
 }
 

@@ -1,0 +1,58 @@
+// Package hubtest is Hubkit's fake-cluster harness: a Kubernetes cluster in
+// memory that behaves like a real one, for tests that run in milliseconds.
+//
+// controller-runtime's fake client is the usual choice for such tests, and it
+// lies: it does not validate custom resources, never moves
+// metadata.generation, does not garbage-collect, and never makes a
+// Deployment available or binds a PVC. NewFake builds on it and closes those
+// gaps:
+//
+//   - custom resources are pruned, defaulted and validated against their
+//     CRD's structural schema by the API server's own code (OpenAPI schema,
+//     list types, CEL rules), and rejected with the API server's Invalid
+//     errors and field paths;
+//   - metadata.generation moves on spec changes only, and custom resources
+//     have real status subresources;
+//   - deletes cascade through owner references in background, foreground
+//     and orphan mode, finalizers hold objects up, and deleting a namespace
+//     deletes what it holds; writes into a missing or terminating namespace
+//     are refused;
+//   - built-in controllers: Deployments report their replicas available,
+//     PVCs bind to made-up PVs (honouring the default storage class and
+//     WaitForFirstConsumer), Pods run, Jobs start and can be completed or
+//     failed with CompleteJob and FailJob;
+//   - Simulators plug in the behaviour of upstream operators;
+//   - InjectFault makes chosen requests fail (conflict, timeout, not found,
+//     forbidden); Clock controls time; Recorder captures events; fixtures
+//     load from YAML; ExpectGolden compares with golden files (-update
+//     rewrites them) and IgnoreVolatile leaves out what changes every run.
+//
+// The conformance subpackage proves the fake right: the same scenarios run
+// on the fake in the unit tests and on a real API server in the e2e suite.
+//
+// # Writing a test
+//
+// A test of a reconciler makes a fake with its starting objects, runs the
+// reconciler, waits for a condition and compares the result with a golden
+// file:
+//
+//	func TestWorkspaceReconciler(t *testing.T) {
+//		f := hubtest.NewFake(t,
+//			hubtest.WithCRDs(workspaces.CRDs()...),
+//			hubtest.WithFixtures("testdata/workspace.yaml"))
+//		r := workspaces.NewReconciler(f.Hub(), workspaces.WithRecorder(f.Recorder()))
+//		if _, err := r.Reconcile(ctx, request("team-a", "lab")); err != nil {
+//			t.Fatal(err)
+//		}
+//		var d appsv1.Deployment
+//		err := f.WaitFor(ctx, "the workspace is available", time.Second, func(ctx context.Context) (bool, error) {
+//			err := f.Client().Get(ctx, client.ObjectKey{Namespace: "team-a", Name: "lab"}, &d)
+//			return err == nil && d.Status.AvailableReplicas == 1, client.IgnoreNotFound(err)
+//		})
+//		...
+//		hubtest.ExpectGolden(t, "workspace", &d)
+//	}
+//
+// Tests that must also run on a real cluster program against the Cluster
+// interface, which both the Fake and Real (NewReal) implement.
+package hubtest

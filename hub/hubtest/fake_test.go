@@ -1,0 +1,529 @@
+package hubtest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
+	"github.com/hubkit-dev/hubkit/hub/hubtest/conformance"
+)
+
+func claim(name string, class *string) *corev1.PersistentVolumeClaim {
+	return &corev1.PersistentVolumeClaim{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: name},
+		Spec: corev1.PersistentVolumeClaimSpec{
+			StorageClassName: class,
+			AccessModes:      []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			Resources:        corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("5Gi")}},
+		},
+	}
+}
+
+func storageClasses() []client.Object {
+	wffc := storagev1.VolumeBindingWaitForFirstConsumer
+	return []client.Object{
+		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "fast", Annotations: map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}}, Provisioner: "fast.csi.example"},
+		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "local"}, Provisioner: "local.csi.example", VolumeBindingMode: &wffc},
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}},
+	}
+}
+
+func TestClaimBinding(t *testing.T) {
+	cases := map[string]struct {
+		reason    string
+		class     *string
+		withPod   bool
+		wantPhase corev1.PersistentVolumeClaimPhase
+		wantClass string
+	}{
+		"Immediate": {
+			reason: "A claim of an Immediate class binds at once.",
+			class:  new("fast"), wantPhase: corev1.ClaimBound, wantClass: "fast",
+		},
+		"DefaultClass": {
+			reason: "A claim without a class gets the default one and binds.",
+			class:  nil, wantPhase: corev1.ClaimBound, wantClass: "fast",
+		},
+		"WaitForFirstConsumer": {
+			reason: "A WaitForFirstConsumer claim waits for a pod.",
+			class:  new("local"), wantPhase: corev1.ClaimPending, wantClass: "local",
+		},
+		"WaitForFirstConsumerWithPod": {
+			reason: "A pod that uses a WaitForFirstConsumer claim binds it.",
+			class:  new("local"), withPod: true, wantPhase: corev1.ClaimBound, wantClass: "local",
+		},
+		"MissingClass": {
+			reason: "A claim of a class that does not exist stays Pending.",
+			class:  new("gold"), wantPhase: corev1.ClaimPending, wantClass: "gold",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			f := hubtest.NewFake(t, hubtest.WithObjects(storageClasses()...))
+			pvc := claim("data", tc.class)
+			if err := f.Client().Create(ctx, pvc); err != nil {
+				t.Fatal(err)
+			}
+			if tc.withPod {
+				pod := &corev1.Pod{
+					ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "user"},
+					Spec: corev1.PodSpec{
+						Containers: []corev1.Container{{Name: "c", Image: "busybox"}},
+						Volumes:    []corev1.Volume{{Name: "data", VolumeSource: corev1.VolumeSource{PersistentVolumeClaim: &corev1.PersistentVolumeClaimVolumeSource{ClaimName: "data"}}}},
+					},
+				}
+				if err := f.Client().Create(ctx, pod); err != nil {
+					t.Fatal(err)
+				}
+				if err := f.Client().Get(ctx, client.ObjectKeyFromObject(pod), pod); err != nil || pod.Status.Phase != corev1.PodRunning {
+					t.Errorf("\nReason: %s\nthe pod is %s (%v), want Running", tc.reason, pod.Status.Phase, err)
+				}
+			}
+			if err := f.Client().Get(ctx, client.ObjectKeyFromObject(pvc), pvc); err != nil {
+				t.Fatal(err)
+			}
+			if pvc.Status.Phase != tc.wantPhase || ptr.Deref(pvc.Spec.StorageClassName, "") != tc.wantClass {
+				t.Errorf("\nReason: %s\nphase %q class %q; want %q %q", tc.reason, pvc.Status.Phase, ptr.Deref(pvc.Spec.StorageClassName, ""), tc.wantPhase, tc.wantClass)
+			}
+			if tc.wantPhase != corev1.ClaimBound {
+				return
+			}
+			pv := &corev1.PersistentVolume{}
+			if err := f.Client().Get(ctx, client.ObjectKey{Name: pvc.Spec.VolumeName}, pv); err != nil {
+				t.Fatalf("\nReason: %s\nthe bound volume %q: %v", tc.reason, pvc.Spec.VolumeName, err)
+			}
+			size := pv.Spec.Capacity[corev1.ResourceStorage]
+			if pv.Spec.ClaimRef == nil || pv.Spec.ClaimRef.UID != pvc.UID || size.String() != "5Gi" || pv.Spec.StorageClassName != tc.wantClass || pv.Status.Phase != corev1.VolumeBound {
+				t.Errorf("\nReason: %s\nthe volume does not match its claim: %+v", tc.reason, pv.Spec)
+			}
+			if got := pvc.Status.Capacity[corev1.ResourceStorage]; got.String() != "5Gi" {
+				t.Errorf("\nReason: %s\nthe claim's capacity is %s, want 5Gi", tc.reason, got.String())
+			}
+		})
+	}
+}
+
+func TestJobs(t *testing.T) {
+	ctx := t.Context()
+	job := func(name string) *batchv1.Job {
+		return &batchv1.Job{
+			ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: name},
+			Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+				RestartPolicy: corev1.RestartPolicyNever, Containers: []corev1.Container{{Name: "c", Image: "busybox"}},
+			}}},
+		}
+	}
+	f := hubtest.NewFake(t, hubtest.WithObjects(job("ok"), job("bad")))
+	get := func(name string) *batchv1.Job {
+		j := &batchv1.Job{}
+		if err := f.Client().Get(ctx, client.ObjectKey{Namespace: "default", Name: name}, j); err != nil {
+			t.Fatal(err)
+		}
+		return j
+	}
+	if j := get("ok"); j.Status.Active != 1 || j.Status.StartTime == nil || j.Generation != 1 {
+		t.Errorf("a new job: active %d, start %v, generation %d; want it started", j.Status.Active, j.Status.StartTime, j.Generation)
+	}
+	if err := f.CompleteJob(ctx, "default", "ok"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.FailJob(ctx, "default", "bad", "BackoffLimitExceeded"); err != nil {
+		t.Fatal(err)
+	}
+	type state struct {
+		Active, Succeeded, Failed int32
+		Conditions                []batchv1.JobConditionType
+	}
+	summary := func(j *batchv1.Job) state {
+		s := state{Active: j.Status.Active, Succeeded: j.Status.Succeeded, Failed: j.Status.Failed}
+		for _, c := range j.Status.Conditions {
+			s.Conditions = append(s.Conditions, c.Type)
+		}
+		return s
+	}
+	want := map[string]state{
+		"ok":  {Succeeded: 1, Conditions: []batchv1.JobConditionType{batchv1.JobSuccessCriteriaMet, batchv1.JobComplete}},
+		"bad": {Failed: 7, Conditions: []batchv1.JobConditionType{batchv1.JobFailureTarget, batchv1.JobFailed}},
+	}
+	for name, w := range want {
+		if diff := cmp.Diff(w, summary(get(name))); diff != "" {
+			t.Errorf("job %s: -want, +got:\n%s", name, diff)
+		}
+	}
+	if err := f.CompleteJob(ctx, "default", "ok"); err == nil {
+		t.Error("completing a finished job succeeded, want an error")
+	}
+	if err := f.CompleteJob(ctx, "default", "missing"); !hub.IsNotFound(err) {
+		t.Errorf("completing a missing job = %v, want NotFound", err)
+	}
+}
+
+func TestDeploymentGenerationAndStatus(t *testing.T) {
+	ctx := t.Context()
+	labels := map[string]string{"app": "x"}
+	d := &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "x"},
+		Spec: appsv1.DeploymentSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "i"}}}},
+		},
+	}
+	f := hubtest.NewFake(t, hubtest.WithObjects(d))
+	deployments := hub.For[*appsv1.Deployment](f.Hub())
+	got, err := deployments.Update(ctx, "x", func(d *appsv1.Deployment) error { d.Spec.Replicas = ptr.To[int32](3); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = deployments.Get(ctx, got.Name)
+	if got.Generation != 2 || got.Status.ObservedGeneration != 2 || got.Status.AvailableReplicas != 3 {
+		t.Errorf("after scaling to 3: generation %d, observed %d, available %d; want 2, 2, 3", got.Generation, got.Status.ObservedGeneration, got.Status.AvailableReplicas)
+	}
+	if _, err := deployments.Update(ctx, "x", func(d *appsv1.Deployment) error { d.Labels = map[string]string{"l": "v"}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = deployments.Get(ctx, "x"); got.Generation != 2 {
+		t.Errorf("a label change moved the generation to %d", got.Generation)
+	}
+}
+
+func TestFinalizersHoldDeletionAndCascade(t *testing.T) {
+	ctx := t.Context()
+	owner := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "owner", Finalizers: []string{"hubkit.dev/cleanup"}}}
+	f := hubtest.NewFake(t, hubtest.WithObjects(owner))
+	cms := hub.For[*corev1.ConfigMap](f.Hub())
+	stored, err := cms.Get(ctx, "owner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "child", OwnerReferences: []metav1.OwnerReference{{APIVersion: "v1", Kind: "ConfigMap", Name: "owner", UID: stored.UID}}}}
+	if err := cms.Create(ctx, child); err != nil {
+		t.Fatal(err)
+	}
+	if err := cms.Delete(ctx, "owner"); err != nil {
+		t.Fatal(err)
+	}
+	held, err := cms.Get(ctx, "owner")
+	if err != nil || held.DeletionTimestamp == nil {
+		t.Fatalf("an owner with a finalizer must stay with a deletionTimestamp: %v, %v", held, err)
+	}
+	if _, err := cms.Get(ctx, "child"); err != nil {
+		t.Errorf("the child went while its owner is held by a finalizer: %v", err)
+	}
+	if _, err := cms.Update(ctx, "owner", func(cm *corev1.ConfigMap) error { cm.Finalizers = nil; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"owner", "child"} {
+		if _, err := cms.Get(ctx, name); !hub.IsNotFound(err) {
+			t.Errorf("%s after the last finalizer went: %v, want NotFound", name, err)
+		}
+	}
+}
+
+func TestSharedDependentSurvivesOneOwner(t *testing.T) {
+	ctx := t.Context()
+	f := hubtest.NewFake(t, hubtest.WithObjects(
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "a"}},
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "b"}},
+	))
+	cms := hub.For[*corev1.ConfigMap](f.Hub())
+	a, _ := cms.Get(ctx, "a")
+	b, _ := cms.Get(ctx, "b")
+	shared := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "shared", OwnerReferences: []metav1.OwnerReference{
+		{APIVersion: "v1", Kind: "ConfigMap", Name: "a", UID: a.UID},
+		{APIVersion: "v1", Kind: "ConfigMap", Name: "b", UID: b.UID},
+	}}}
+	if err := cms.Create(ctx, shared); err != nil {
+		t.Fatal(err)
+	}
+	if err := cms.Delete(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := cms.Get(ctx, "shared")
+	if err != nil {
+		t.Fatalf("a dependent with another live owner was deleted: %v", err)
+	}
+	if len(got.OwnerReferences) != 1 || got.OwnerReferences[0].UID != b.UID {
+		t.Errorf("owner references %+v; want only b's", got.OwnerReferences)
+	}
+	if err := cms.Delete(ctx, "b"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cms.Get(ctx, "shared"); !hub.IsNotFound(err) {
+		t.Errorf("the dependent outlived its last owner: %v", err)
+	}
+}
+
+func TestNamespaceLifecycle(t *testing.T) {
+	ctx := t.Context()
+	held := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "held", Finalizers: []string{"x/y"}}}
+	f := hubtest.NewFake(t, hubtest.WithObjects(held))
+	namespaces := hub.For[*corev1.Namespace](f.Hub())
+	if err := namespaces.Delete(ctx, "team-a"); err != nil {
+		t.Fatal(err)
+	}
+	ns, err := namespaces.Get(ctx, "team-a")
+	if err != nil || ns.Status.Phase != corev1.NamespaceTerminating {
+		t.Fatalf("a namespace whose content is held must stay Terminating: %v, %v", ns, err)
+	}
+	err = hub.For[*corev1.ConfigMap](f.Hub(hub.WithNamespace("team-a"))).Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "late"}})
+	if !hub.IsForbidden(err) || !strings.Contains(err.Error(), "being terminated") {
+		t.Errorf("a create in a terminating namespace = %v, want Forbidden", err)
+	}
+	if _, err := hub.For[*corev1.ConfigMap](f.Hub(hub.WithNamespace("team-a"))).Update(ctx, "held", func(cm *corev1.ConfigMap) error { cm.Finalizers = nil; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := namespaces.Get(ctx, "team-a"); !hub.IsNotFound(err) {
+		t.Errorf("the namespace outlived its last object: %v", err)
+	}
+}
+
+func TestWatchHonoursLabelSelectors(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	f := hubtest.NewFake(t)
+	cms := hub.For[*corev1.ConfigMap](f.Hub())
+	events, err := cms.Watch(ctx, hub.MatchingLabels(map[string]string{"watched": "yes"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, label := range map[string]string{"ignored": "no", "seen": "yes"} {
+		if err := cms.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"watched": label}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ev := <-events
+	if ev.Err != nil || ev.Object.Name != "seen" {
+		t.Errorf("first event: %s %v; want seen", ev.Object.GetName(), ev.Err)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	gk := schema.GroupKind{Kind: "ConfigMap"}
+	cases := map[string]struct {
+		reason string
+		fault  hubtest.Fault
+		check  func(error) bool
+		calls  int // how many of three Gets fail
+	}{
+		"ConflictOnce":   {reason: "Times 1 fails one request.", fault: hubtest.Fault{Verb: hubtest.VerbGet, Reason: metav1.StatusReasonConflict, Times: 1}, check: hub.IsConflict, calls: 1},
+		"NotFoundAlways": {reason: "Times 0 fails every request.", fault: hubtest.Fault{Verb: hubtest.VerbGet, Kind: gk, Reason: metav1.StatusReasonNotFound}, check: hub.IsNotFound, calls: 3},
+		"ForbiddenByName": {reason: "A name selects one object.", fault: hubtest.Fault{Name: "settings", Reason: metav1.StatusReasonForbidden, Times: 2},
+			check: hub.IsForbidden, calls: 2},
+		"Timeout":       {reason: "Timeouts are the API server's.", fault: hubtest.Fault{Verb: hubtest.VerbGet, Reason: metav1.StatusReasonTimeout, Times: 1}, check: func(err error) bool { return strings.Contains(err.Error(), "injected") }, calls: 1},
+		"OtherVerb":     {reason: "A fault on another verb leaves gets alone.", fault: hubtest.Fault{Verb: hubtest.VerbDelete, Reason: metav1.StatusReasonConflict}, calls: 0},
+		"OtherKind":     {reason: "A fault on another kind leaves ConfigMaps alone.", fault: hubtest.Fault{Kind: schema.GroupKind{Kind: "Secret"}, Reason: metav1.StatusReasonConflict}, calls: 0},
+		"CustomError":   {reason: "Err is returned as given.", fault: hubtest.Fault{Verb: hubtest.VerbGet, Err: errBoom, Times: 1}, check: func(err error) bool { return errors.Is(err, errBoom) }, calls: 1},
+		"StatusOnlyOne": {reason: "A status fault leaves the main resource alone.", fault: hubtest.Fault{Subresource: "status", Reason: metav1.StatusReasonConflict}, calls: 0},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := hubtest.NewFake(t, hubtest.WithObjects(&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "settings"}}))
+			f.InjectFault(tc.fault)
+			failed := 0
+			for range 3 {
+				err := f.Client().Get(t.Context(), client.ObjectKey{Namespace: "default", Name: "settings"}, &corev1.ConfigMap{})
+				if err != nil {
+					failed++
+					if tc.check != nil && !tc.check(err) {
+						t.Errorf("\nReason: %s\nunexpected error %v", tc.reason, err)
+					}
+				}
+			}
+			if failed != tc.calls {
+				t.Errorf("\nReason: %s\n%d of 3 gets failed, want %d", tc.reason, failed, tc.calls)
+			}
+			f.ClearFaults()
+			if err := f.Client().Get(t.Context(), client.ObjectKey{Namespace: "default", Name: "settings"}, &corev1.ConfigMap{}); err != nil {
+				t.Errorf("after ClearFaults: %v", err)
+			}
+		})
+	}
+}
+
+var errBoom = errors.New("boom")
+
+func TestClockAndRecorder(t *testing.T) {
+	start := time.Date(2030, 5, 1, 12, 0, 0, 0, time.UTC)
+	f := hubtest.NewFake(t, hubtest.WithTime(start))
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "a"}}
+	if err := f.Client().Create(t.Context(), cm); err != nil {
+		t.Fatal(err)
+	}
+	f.Clock().Step(time.Hour)
+	later := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "b"}}
+	if err := f.Client().Create(t.Context(), later); err != nil {
+		t.Fatal(err)
+	}
+	if !cm.CreationTimestamp.Time.Equal(start) || !later.CreationTimestamp.Time.Equal(start.Add(time.Hour)) {
+		t.Errorf("creation times %v and %v; want the fake clock's %v and an hour later", cm.CreationTimestamp, later.CreationTimestamp, start)
+	}
+	f.Recorder().Eventf(cm, corev1.EventTypeWarning, "Degraded", "replica %d is down", 2)
+	want := []hubtest.RecordedEvent{{Kind: "ConfigMap", Namespace: "default", Name: "a", Type: "Warning", Reason: "Degraded", Message: "replica 2 is down"}}
+	if diff := cmp.Diff(want, f.Recorder().Events()); diff != "" {
+		t.Errorf("recorded events: -want, +got:\n%s", diff)
+	}
+}
+
+func TestFixturesAndGolden(t *testing.T) {
+	f := hubtest.NewFake(t, hubtest.WithFixtures("testdata/fixtures.yaml"))
+	ctx := t.Context()
+	w := &unstructured.Unstructured{}
+	w.SetGroupVersionKind(conformance.WidgetKind)
+	if err := f.Client().Get(ctx, client.ObjectKey{Namespace: "team-a", Name: "gizmo"}, w); err != nil {
+		t.Fatalf("the fixture's Widget (its CRD in the same file): %v", err)
+	}
+	cm := &corev1.ConfigMap{}
+	if err := f.Client().Get(ctx, client.ObjectKey{Namespace: "team-a", Name: "settings"}, cm); err != nil {
+		t.Fatal(err)
+	}
+	hubtest.ExpectGolden(t, "fixtures", cm, w)
+}
+
+func TestFixtureErrors(t *testing.T) {
+	scheme, err := hub.NewScheme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]struct {
+		reason, yaml, want string
+	}{
+		"NoKind":       {reason: "A document needs apiVersion and kind.", yaml: "metadata:\n  name: x\n", want: "document 1: apiVersion and kind are required"},
+		"UnknownField": {reason: "A typed object refuses unknown fields.", yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndatta: {}\n", want: "document 1 (ConfigMap x)"},
+		"BadYAML":      {reason: "Broken YAML names its document.", yaml: "apiVersion: v1\nkind: ConfigMap\n---\n: : :\n", want: "document 2"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := hubtest.DecodeFixtures(scheme, "inline", []byte(tc.yaml))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("\nReason: %s\nerror %v, want one containing %q", tc.reason, err, tc.want)
+			}
+		})
+	}
+	if _, err := hubtest.LoadFixtures(scheme, filepath.Join(t.TempDir(), "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a missing fixture file = %v", err)
+	}
+}
+
+func TestIgnoreVolatile(t *testing.T) {
+	a := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "x", UID: "1", ResourceVersion: "5", CreationTimestamp: metav1.Now()}, Data: map[string]string{"k": "v"}}
+	b := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "x", UID: "2", ResourceVersion: "9"}, Data: map[string]string{"k": "v"}}
+	if diff := cmp.Diff(a, b, hubtest.IgnoreVolatile()); diff != "" {
+		t.Errorf("volatile fields made a difference:\n%s", diff)
+	}
+	b.Data["k"] = "w"
+	if cmp.Equal(a, b, hubtest.IgnoreVolatile()) {
+		t.Error("a real difference was ignored")
+	}
+	ua := map[string]any{"metadata": map[string]any{"uid": "1", "name": "x"}}
+	ub := map[string]any{"metadata": map[string]any{"uid": "2", "name": "x"}}
+	if !cmp.Equal(ua, ub, hubtest.IgnoreVolatile()) {
+		t.Error("volatile keys of unstructured content made a difference")
+	}
+}
+
+func TestInstallCRDsKeepsObjects(t *testing.T) {
+	ctx := t.Context()
+	f := hubtest.NewFake(t, hubtest.WithObjects(&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "before"}}))
+	crd, err := conformance.WidgetCRD()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.InstallCRDs(ctx, crd); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Client().Get(ctx, client.ObjectKey{Namespace: "default", Name: "before"}, &corev1.ConfigMap{}); err != nil {
+		t.Errorf("an object created before InstallCRDs is gone: %v", err)
+	}
+	namespaced, err := f.Client().IsObjectNamespaced(&unstructured.Unstructured{Object: map[string]any{"apiVersion": "conformance.hubkit.dev/v1", "kind": "Widget"}})
+	if err != nil || !namespaced {
+		t.Errorf("the Widget kind's scope: %v, %v", namespaced, err)
+	}
+	bad := crd.DeepCopy()
+	bad.Name = "bad.conformance.hubkit.dev"
+	spec := bad.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"]
+	spec.Type = ""
+	bad.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"] = spec
+	if err := f.InstallCRDs(ctx, bad); err == nil || !strings.Contains(err.Error(), "structural") {
+		t.Errorf("installing a non-structural CRD = %v, want an error saying so", err)
+	}
+}
+
+func TestInvalidApplyIsUndone(t *testing.T) {
+	ctx := t.Context()
+	crd, err := conformance.WidgetCRD()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := hubtest.NewFake(t, hubtest.WithCRDs(crd))
+	ws := hub.For[*unstructured.Unstructured](f.Hub(), hub.OfKind(conformance.WidgetKind))
+	mk := func(size string) *unstructured.Unstructured {
+		return &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{"name": "w"}, "spec": map[string]any{"size": size}}}
+	}
+	if err := ws.Apply(ctx, mk("huge")); !hub.IsInvalid(err) {
+		t.Fatalf("an invalid apply that would create = %v, want Invalid", err)
+	}
+	if _, err := ws.Get(ctx, "w"); !hub.IsNotFound(err) {
+		t.Errorf("the invalid apply left an object: %v", err)
+	}
+	if err := ws.Apply(ctx, mk("small")); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.Apply(ctx, mk("huge")); !hub.IsInvalid(err) {
+		t.Fatalf("an invalid apply that would update = %v, want Invalid", err)
+	}
+	got, err := ws.Get(ctx, "w")
+	if size, _, _ := unstructured.NestedString(got.Object, "spec", "size"); err != nil || size != "small" {
+		t.Errorf("after an invalid apply the size is %q (%v), want the valid small", size, err)
+	}
+	if got.GetUID() == "" || got.GetGeneration() != 1 {
+		t.Errorf("an applied object has UID %q and generation %d; want one and 1", got.GetUID(), got.GetGeneration())
+	}
+}
+
+func TestSimulatorLoopIsReported(t *testing.T) {
+	fake := &recordingTB{TB: t}
+	flapper := hubtest.SimulatorFunc(func(ctx context.Context, f *hubtest.Fake, ev hubtest.Event) error {
+		cm, ok := ev.Object.(*corev1.ConfigMap)
+		if !ok || ev.Type == hubtest.EventDeleted {
+			return nil
+		}
+		cm.Data = map[string]string{"n": cm.ResourceVersion}
+		return f.Client().Update(ctx, cm)
+	})
+	f := hubtest.NewFake(fake, hubtest.WithSimulators(flapper))
+	_ = f.Client().Create(t.Context(), &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "flap"}})
+	if !strings.Contains(strings.Join(fake.errors, "\n"), "writes without a change") {
+		t.Errorf("a simulator that always writes was not reported; errors: %q", fake.errors)
+	}
+}
+
+// recordingTB captures the errors a Fake reports instead of failing.
+type recordingTB struct {
+	testing.TB
+
+	errors []string
+}
+
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, strings.TrimSpace(fmt.Sprintf(format, args...)))
+}
