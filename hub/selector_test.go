@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 
 	"github.com/hubkit-dev/hubkit/hub"
 )
@@ -173,4 +175,36 @@ func FuzzParseSelector(f *testing.F) {
 			t.Fatalf("round trip of %q changed the selector: %q then %q", in, sel.String(), again.String())
 		}
 	})
+}
+
+func TestSelectorsFromEnv(t *testing.T) {
+	env := map[string]string{
+		"K8S_SELECTOR_SERVICE":    "app.kubernetes.io/managed-by=postgrest-operator|com.coder.resource=true",
+		"K8S_SELECTOR_DEPLOYMENT": "app.kubernetes.io/type=workspace,app.kubernetes.io/managed-by=dhcore",
+	}
+	opts, err := hub.SelectorsFromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := hub.Wrap(newFakeCluster(t, interceptor.Funcs{}).raw, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, gk := range []schema.GroupKind{{Kind: "Service"}, {Group: "apps", Kind: "Deployment"}, {Group: "batch", Kind: "Job"}} {
+		if sel, ok := c.Selector(gk); ok {
+			got[gk.String()] = sel.String()
+		}
+	}
+	want := map[string]string{
+		"Service":         "app.kubernetes.io/managed-by=postgrest-operator|com.coder.resource=true",
+		"Deployment.apps": "app.kubernetes.io/managed-by=dhcore,app.kubernetes.io/type=workspace",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("selectors: -want, +got:\n%s", diff)
+	}
+	env["K8S_SELECTOR_JOB"] = "a=b|=c"
+	if _, err := hub.SelectorsFromEnv(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "K8S_SELECTOR_JOB") || !strings.Contains(err.Error(), "term 1") {
+		t.Errorf("a bad selector = %v, want an error naming K8S_SELECTOR_JOB and its term", err)
+	}
 }
