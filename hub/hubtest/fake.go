@@ -163,7 +163,9 @@ func NewFake(tb testing.TB, opts ...FakeOption) *Fake {
 
 // build makes the underlying controller-runtime fake, holding objs.
 func (f *Fake) build(objs []client.Object) client.WithWatch {
-	var statusKinds []client.Object
+	// Built-in kinds with a status subresource that controller-runtime's
+	// fake does not know of.
+	statusKinds := []client.Object{&corev1.ResourceQuota{}}
 	for gvk, s := range f.schemas {
 		if s.hasStatus {
 			u := &unstructured.Unstructured{}
