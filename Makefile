@@ -21,7 +21,7 @@ RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env 
 
 # Packages whose statement coverage may not fall below COVERAGE_MIN percent.
 COVERAGE_MIN := 80
-COVERAGE_PACKAGES := hub hub/reconcile
+COVERAGE_PACKAGES := hub hub/reconcile storage secrets
 
 FUZZTIME ?= 30s
 
