@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -13,14 +14,17 @@ import (
 	"sigs.k8s.io/e2e-framework/pkg/envconf"
 	"sigs.k8s.io/yaml"
 
+	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/hub"
 )
 
 // hubkitCRDs lists the CRDs that Hubkit's packages embed. The suite installs
 // them all before any feature runs, so a package that gains CRDs only adds
-// its CRDs() here. No package embeds CRDs yet.
+// its CRDs() here.
 func hubkitCRDs() []*apiextensionsv1.CustomResourceDefinition {
-	return nil
+	return slices.Concat(
+		databases.CRDs(),
+	)
 }
 
 // installHubkitCRDs is the setup step that installs hubkitCRDs.

@@ -314,7 +314,7 @@ func (f *Fake) mapperLocked() meta.RESTMapper {
 		}
 		crdMapper.AddSpecific(gvk, gvk.GroupVersion().WithResource(s.plural), gvk.GroupVersion().WithResource(s.plural), scope)
 	}
-	return meta.MultiRESTMapper{crdMapper, testrestmapper.TestOnlyStaticRESTMapper(f.scheme)}
+	return layeredMapper{first: crdMapper, second: testrestmapper.TestOnlyStaticRESTMapper(f.scheme)}
 }
 
 // snapshotLocked reads every stored object, to carry it into a rebuilt

@@ -1,0 +1,12 @@
+// Package databases manages PostgreSQL databases and users as custom
+// resources of the movetokube postgres-operator (db.movetokube.com/v1alpha1:
+// Postgres and PostgresUser), field for field, so that Hubkit works on
+// clusters where that operator runs and reads what its users wrote.
+//
+// NewDatabase and NewUser build and validate the resources; the Client
+// creates, lists and deletes them, summarises their status, and returns a
+// user's ConnectionInfo from the Secret the operator writes
+// ("<secretName>-<resource name>"). Provisioner does the operator's job
+// itself on a real PostgreSQL; databasestest simulates the operator for
+// hubtest.
+package databases
