@@ -213,7 +213,7 @@ type ConnectionInfo struct {
 
 // String describes the connection without its password.
 func (ci ConnectionInfo) String() string {
-	return fmt.Sprintf("postgresql://%s:%s@%s:%d/%s", ci.Login, secrets.Mask, ci.Host, ci.Port, ci.Database)
+	return "postgresql://" + ci.Login + ":" + secrets.Mask + "@" + net.JoinHostPort(ci.Host, strconv.Itoa(ci.Port)) + "/" + ci.Database
 }
 
 // GoString is String, for %#v.
