@@ -25,14 +25,14 @@ COVERAGE_PACKAGES := hub hub/reconcile storage secrets
 
 FUZZTIME ?= 30s
 
-.PHONY: test unit e2e lint generate tools cluster-tools fuzz bench clean help
+.PHONY: test unit e2e lint generate tools cluster-tools test-servers fuzz bench clean help
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 test: unit e2e ## Run every test (the README's test command): unit tests, then the e2e suite.
 
-unit: ## Run the unit tests and examples, and check coverage.
+unit: test-servers ## Run the unit tests and examples, and check coverage.
 	@mkdir -p $(OUT)
 	@echo ">> unit tests $(RACE)"
 	$(GO) test $(RACE) -count=1 -cover ./... | tee $(OUT)/unit.log
@@ -42,7 +42,7 @@ unit: ## Run the unit tests and examples, and check coverage.
 E2E_PROVIDER ?= kwok
 export E2E_PROVIDER
 
-e2e: ## Run the e2e suite against a real control plane (building it first for kwok).
+e2e: test-servers ## Run the e2e suite against a real control plane (building it first for kwok).
 	@if [ "$(E2E_PROVIDER)" = kwok ]; then $(MAKE) --no-print-directory cluster-tools; fi
 	@echo ">> e2e suite on $(E2E_PROVIDER)"
 	@mkdir -p $(OUT)
@@ -65,6 +65,9 @@ generate: $(CONTROLLER_GEN) ## Regenerate deepcopy functions and the CRDs of eve
 	done
 
 tools: $(GOLANGCI_LINT) $(CONTROLLER_GEN) cluster-tools ## Install the pinned developer tools and build the control plane into bin/.
+
+test-servers: ## Make sure the servers the tests start are installed (PostgreSQL).
+	@hack/ensure-postgresql.sh
 
 cluster-tools: ## Build kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok and kwokctl into bin/ (about 5 minutes cold).
 	@hack/tools/build.sh

@@ -408,7 +408,7 @@ func (c *fakeClient) Patch(ctx context.Context, obj client.Object, patch client.
 		return err
 	}
 	stored, err := c.settle(ctx, gvk, key, old, fieldOwnerOf(opts))
-	if err != nil {
+	if err != nil || stored == nil {
 		return err
 	}
 	return copyInto(stored, obj)
@@ -464,7 +464,7 @@ func (c *fakeClient) Apply(ctx context.Context, config runtime.ApplyConfiguratio
 	ao := client.ApplyOptions{}
 	ao.ApplyOptions(opts)
 	stored, err := c.settle(ctx, gvk, key, old, ao.FieldManager)
-	if err != nil {
+	if err != nil || stored == nil {
 		return err
 	}
 	content, err := toMap(stored)
@@ -486,8 +486,11 @@ func (c *fakeClient) Apply(ctx context.Context, config runtime.ApplyConfiguratio
 func (c *fakeClient) settle(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey, old client.Object, manager string) (client.Object, error) {
 	stored, err := c.current(ctx, gvk, key)
 	if err != nil {
-		if apierrors.IsNotFound(err) && old != nil {
+		if apierrors.IsNotFound(err) && old != nil && old.GetDeletionTimestamp() != nil {
+			// The write removed the last finalizer of an object being
+			// deleted: it succeeded, and the object is gone.
 			c.gone(ctx, gvk, old, metav1.DeletePropagationBackground)
+			return nil, nil //nolint:nilnil // nothing is stored any more, and that is no error
 		}
 		return nil, err
 	}

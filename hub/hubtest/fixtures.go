@@ -18,7 +18,7 @@ import (
 // back typed, any other as *unstructured.Unstructured. Unknown fields of a
 // typed object are an error naming the document.
 func LoadFixtures(scheme *runtime.Scheme, path string) ([]client.Object, error) {
-	data, err := os.ReadFile(path) //nolint:gosec // reading the fixture file the test names is the point
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading fixtures: %w", err)
 	}

@@ -110,7 +110,7 @@ func ExpectGolden(tb testing.TB, name string, objs ...client.Object) {
 		}
 		return
 	}
-	want, err := os.ReadFile(path) //nolint:gosec // the golden file of the test's own choosing
+	want, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatalf("hubtest: reading the golden file (run the test with -update to write it): %v", err)
 	}
