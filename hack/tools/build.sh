@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real cluster's binaries from the Go module proxy into bin/:
 # kube-apiserver, kube-controller-manager and kube-scheduler (kubernetes/),
-# etcd (etcd/), kwok and kwokctl (kwok/). Each module here pins its versions.
+# etcd (etcd/), kwok and kwokctl (kwok/), and the minio server (minio/), for
+# the object store tests. Each module here pins its versions.
 # A binary whose stamp in bin/.stamps names the pinned version is skipped.
 # A cold build takes about 5 minutes on 2 cores.
 set -euo pipefail
@@ -54,3 +55,5 @@ build etcd go.etcd.io/etcd/server/v3 "" \
 build kwok sigs.k8s.io/kwok "" \
   sigs.k8s.io/kwok/cmd/kwok \
   sigs.k8s.io/kwok/cmd/kwokctl
+build minio github.com/minio/minio "" \
+  github.com/minio/minio

@@ -1,0 +1,143 @@
+package objectstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/hubkit-dev/hubkit/hub"
+)
+
+var (
+	bucketKind = schema.GroupKind{Group: GroupVersion.Group, Kind: "Bucket"}
+	policyKind = schema.GroupKind{Group: GroupVersion.Group, Kind: "Policy"}
+	userKind   = schema.GroupKind{Group: GroupVersion.Group, Kind: "User"}
+)
+
+// BuiltinPolicies are the policies MinIO always has, which users may name
+// without a Policy resource.
+var BuiltinPolicies = []string{"readonly", "readwrite", "writeonly", "diagnostics", "consoleAdmin"}
+
+// A Client manages the buckets, policies and users of one namespace, the
+// hub.Client's. Its scheme must know this package's types.
+type Client struct {
+	buckets  *hub.Resource[*Bucket]
+	policies *hub.Resource[*Policy]
+	users    *hub.Resource[*User]
+}
+
+// NewClient returns a Client over c.
+func NewClient(c *hub.Client) *Client {
+	return &Client{buckets: hub.For[*Bucket](c), policies: hub.For[*Policy](c), users: hub.For[*User](c)}
+}
+
+func create[T client.Object](ctx context.Context, r *hub.Resource[T], kind schema.GroupKind, name string, errs field.ErrorList, build func(string) T) (T, error) {
+	var zero T
+	if err := hub.NewValidationError(kind, name, errs); err != nil {
+		return zero, err
+	}
+	ns, err := r.Namespace()
+	if err != nil {
+		return zero, err
+	}
+	obj := build(ns)
+	if err := r.Create(ctx, obj); err != nil {
+		return zero, err
+	}
+	return obj, nil
+}
+
+// CreateBucket validates b and creates its resource.
+func (c *Client) CreateBucket(ctx context.Context, b BucketRequest) (*Bucket, error) {
+	return create(ctx, c.buckets, bucketKind, b.Name, b.Validate(), b.Build)
+}
+
+// CreatePolicy validates p and creates its resource.
+func (c *Client) CreatePolicy(ctx context.Context, p PolicyRequest) (*Policy, error) {
+	return create(ctx, c.policies, policyKind, p.Name, p.Validate(), p.Build)
+}
+
+// CreateUser validates u, checks that every policy it names exists (as a
+// Policy resource or as one of MinIO's built-in policies), and creates its
+// resource. The error of a missing policy names it.
+func (c *Client) CreateUser(ctx context.Context, u UserRequest) (*User, error) {
+	errs := u.Validate()
+	if len(errs) == 0 && len(u.Policies) > 0 {
+		known, err := c.policyNames(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i, p := range u.Policies {
+			if !slices.Contains(known, p) {
+				errs = append(errs, field.NotFound(field.NewPath("spec", "policies").Index(i), p))
+			}
+		}
+	}
+	return create(ctx, c.users, userKind, u.Name, errs, u.Build)
+}
+
+// policyNames returns the names of the policies users may attach.
+func (c *Client) policyNames(ctx context.Context) ([]string, error) {
+	page, err := c.policies.List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing policies: %w", err)
+	}
+	names := slices.Clone(BuiltinPolicies)
+	for _, p := range page.Items {
+		names = append(names, p.Spec.Name)
+	}
+	return names, nil
+}
+
+// Buckets lists the bucket resources.
+func (c *Client) Buckets(ctx context.Context) ([]*Bucket, error) {
+	page, err := c.buckets.List(ctx)
+	return page.Items, err
+}
+
+// Policies lists the policy resources.
+func (c *Client) Policies(ctx context.Context) ([]*Policy, error) {
+	page, err := c.policies.List(ctx)
+	return page.Items, err
+}
+
+// Users lists the user resources.
+func (c *Client) Users(ctx context.Context) ([]*User, error) {
+	page, err := c.users.List(ctx)
+	return page.Items, err
+}
+
+// Bucket returns the bucket resource called name.
+func (c *Client) Bucket(ctx context.Context, name string) (*Bucket, error) {
+	return c.buckets.Get(ctx, name)
+}
+
+// Policy returns the policy resource called name.
+func (c *Client) Policy(ctx context.Context, name string) (*Policy, error) {
+	return c.policies.Get(ctx, name)
+}
+
+// User returns the user resource called name.
+func (c *Client) User(ctx context.Context, name string) (*User, error) { return c.users.Get(ctx, name) }
+
+// DeleteBucket deletes the bucket resource called name.
+func (c *Client) DeleteBucket(ctx context.Context, name string) error {
+	return c.buckets.Delete(ctx, name)
+}
+
+// DeletePolicy deletes the policy resource called name.
+func (c *Client) DeletePolicy(ctx context.Context, name string) error {
+	return c.policies.Delete(ctx, name)
+}
+
+// DeleteUser deletes the user resource called name.
+func (c *Client) DeleteUser(ctx context.Context, name string) error {
+	return c.users.Delete(ctx, name)
+}
+
+// IsReady tells whether the operator reports s Ready.
+func IsReady(s Status) bool { return s.State == StateReady }
