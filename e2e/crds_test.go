@@ -16,6 +16,7 @@ import (
 
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/objectstore"
 )
 
 // hubkitCRDs lists the CRDs that Hubkit's packages embed. The suite installs
@@ -24,6 +25,7 @@ import (
 func hubkitCRDs() []*apiextensionsv1.CustomResourceDefinition {
 	return slices.Concat(
 		databases.CRDs(),
+		objectstore.CRDs(),
 	)
 }
 

@@ -327,17 +327,49 @@ func TestProvisionerOnRealMinIO(t *testing.T) {
 		t.Errorf("a put outside the user's policy = %v (%s), want AccessDenied", err, code)
 	}
 
-	before := snapshot(ctx, t, admin, rootS3)
+	versions := func() []string {
+		out := make([]string, 0, 3)
+		for _, get := range []func() (metav1.Object, error){
+			func() (metav1.Object, error) { return c.Bucket(ctx, "datasets") },
+			func() (metav1.Object, error) { return c.Policy(ctx, "datasets-rw") },
+			func() (metav1.Object, error) { return c.User(ctx, "loader") },
+		} {
+			obj, err := get()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, obj.GetName()+"@"+obj.GetResourceVersion())
+		}
+		return out
+	}
+	before, beforeK8s := snapshot(ctx, t, admin, rootS3), versions()
 	reconcileAll()
 	if diff := cmp.Diff(before, snapshot(ctx, t, admin, rootS3)); diff != "" {
 		t.Errorf("a resync changed MinIO: -before, +after:\n%s", diff)
 	}
+	if diff := cmp.Diff(beforeK8s, versions()); diff != "" {
+		t.Errorf("a resync wrote to the cluster: -before, +after:\n%s", diff)
+	}
 
+	checkDeletes(ctx, t, c, prov, admin, rootS3)
+}
+
+// checkDeletes deletes every resource: the user and the policy go from
+// MinIO, an empty bucket goes, and a bucket that holds objects stays with
+// an Error status.
+func checkDeletes(ctx context.Context, t *testing.T, c *objectstore.Client, prov *objectstore.Provisioner, admin *madmin.AdminClient, rootS3 *minio.Client) {
+	t.Helper()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Deleting: the user and the policy go; a bucket that holds objects stays.
-	must(nil, c.DeleteUser(ctx, "loader"))
-	must(nil, c.DeletePolicy(ctx, "datasets-rw"))
-	must(nil, c.DeleteBucket(ctx, "datasets"))
-	must(nil, c.DeleteBucket(ctx, "private"))
+	must(c.DeleteUser(ctx, "loader"))
+	must(c.DeletePolicy(ctx, "datasets-rw"))
+	must(c.DeleteBucket(ctx, "datasets"))
+	must(c.DeleteBucket(ctx, "private"))
 	if _, err := prov.ReconcileUser(ctx, types.NamespacedName{Namespace: "team-a", Name: "loader"}); err != nil {
 		t.Fatal(err)
 	}
