@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -16,13 +15,6 @@ import (
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
 )
 
-type exampleTB struct{ testing.TB }
-
-func (exampleTB) Helper()                        {}
-func (exampleTB) Cleanup(func())                 {}
-func (exampleTB) Fatalf(format string, a ...any) { log.Fatalf(format, a...) }
-func (exampleTB) Errorf(format string, a ...any) { log.Printf(format, a...) }
-
 // A database with a reading user, and the user's connection details. The
 // operator is simulated here; on a cluster it is the postgres-operator or
 // databases.Provisioner.
@@ -32,7 +24,7 @@ func ExampleClient_ConnectionInfo() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	f := hubtest.NewFake(exampleTB{}, hubtest.WithScheme(scheme), hubtest.WithCRDs(databases.CRDs()...),
+	f := hubtest.NewFake(hubtest.Standalone(), hubtest.WithScheme(scheme), hubtest.WithCRDs(databases.CRDs()...),
 		hubtest.WithSimulators(databasestest.NewOperator()),
 		hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
 	c := databases.NewClient(f.Hub(hub.WithNamespace("team-a")))

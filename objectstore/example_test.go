@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,13 +15,6 @@ import (
 	"github.com/hubkit-dev/hubkit/secrets"
 )
 
-type exampleTB struct{ testing.TB }
-
-func (exampleTB) Helper()                        {}
-func (exampleTB) Cleanup(func())                 {}
-func (exampleTB) Fatalf(format string, a ...any) { log.Fatalf(format, a...) }
-func (exampleTB) Errorf(format string, a ...any) { log.Printf(format, a...) }
-
 // A bucket with a quota, a read-write policy on it, and a user holding the
 // policy. The operator is simulated here; on a cluster it is the
 // minio-operator or objectstore.Provisioner.
@@ -32,7 +24,7 @@ func ExampleClient_CreateUser() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	f := hubtest.NewFake(exampleTB{}, hubtest.WithScheme(scheme), hubtest.WithCRDs(objectstore.CRDs()...),
+	f := hubtest.NewFake(hubtest.Standalone(), hubtest.WithScheme(scheme), hubtest.WithCRDs(objectstore.CRDs()...),
 		hubtest.WithSimulators(objectstoretest.Operator{}),
 		hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
 	store := objectstore.NewClient(f.Hub(hub.WithNamespace("team-a")))

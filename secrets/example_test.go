@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -14,17 +13,10 @@ import (
 	"github.com/hubkit-dev/hubkit/secrets"
 )
 
-type exampleTB struct{ testing.TB }
-
-func (exampleTB) Helper()                        {}
-func (exampleTB) Cleanup(func())                 {}
-func (exampleTB) Fatalf(format string, a ...any) { log.Fatalf(format, a...) }
-func (exampleTB) Errorf(format string, a ...any) { log.Printf(format, a...) }
-
 // exampleHub returns a hub.Client over a fake cluster; real programs use
 // hub.New.
 func exampleHub() *hub.Client {
-	f := hubtest.NewFake(exampleTB{}, hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
+	f := hubtest.NewFake(hubtest.Standalone(), hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
 	return f.Hub(hub.WithNamespace("team-a"))
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
@@ -16,19 +15,10 @@ import (
 	"github.com/hubkit-dev/hubkit/storage"
 )
 
-// exampleTB lets the examples use hubtest's fake cluster, which a real test
-// makes with its *testing.T.
-type exampleTB struct{ testing.TB }
-
-func (exampleTB) Helper()                        {}
-func (exampleTB) Cleanup(func())                 {}
-func (exampleTB) Fatalf(format string, a ...any) { log.Fatalf(format, a...) }
-func (exampleTB) Errorf(format string, a ...any) { log.Printf(format, a...) }
-
 // exampleHub returns a hub.Client over a fake cluster with one storage
 // class. Real programs use hub.New.
 func exampleHub() *hub.Client {
-	f := hubtest.NewFake(exampleTB{}, hubtest.WithObjects(
+	f := hubtest.NewFake(hubtest.Standalone(), hubtest.WithObjects(
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}},
 		&storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "fast"}, Provisioner: "fast.csi.example"},
 	))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -19,21 +18,11 @@ import (
 	"github.com/hubkit-dev/hubkit/hub/hubtest/conformance"
 )
 
-// exampleTB stands in for the *testing.T a real test passes to NewFake.
-type exampleTB struct{ testing.TB }
-
-func (exampleTB) Helper()                        {}
-func (exampleTB) Cleanup(func())                 {}
-func (exampleTB) Fatalf(format string, a ...any) { log.Fatalf(format, a...) }
-func (exampleTB) Errorf(format string, a ...any) { log.Printf(format, a...) }
-
-func exampleT() testing.TB { return exampleTB{} }
-
 // NewFake makes an in-memory cluster; its built-in controllers make a
 // Deployment available as soon as it is created.
 func ExampleNewFake() {
 	ctx := context.Background()
-	f := hubtest.NewFake(exampleT(), hubtest.WithObjects(
+	f := hubtest.NewFake(hubtest.Standalone(), hubtest.WithObjects(
 		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}},
 	))
 	labels := map[string]string{"app": "notebook"}
@@ -63,7 +52,7 @@ func ExampleNewFake() {
 // server's field paths.
 func ExampleFake_InstallCRDs() {
 	ctx := context.Background()
-	f := hubtest.NewFake(exampleT())
+	f := hubtest.NewFake(hubtest.Standalone())
 	crd, err := conformance.WidgetCRD()
 	if err != nil {
 		log.Fatal(err)
@@ -88,7 +77,7 @@ func ExampleFake_InstallCRDs() {
 // InjectFault makes chosen requests fail, to test error paths.
 func ExampleFake_InjectFault() {
 	ctx := context.Background()
-	f := hubtest.NewFake(exampleT(), hubtest.WithObjects(
+	f := hubtest.NewFake(hubtest.Standalone(), hubtest.WithObjects(
 		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "settings"}},
 	))
 	f.InjectFault(hubtest.Fault{Verb: hubtest.VerbUpdate, Name: "settings", Reason: metav1.StatusReasonConflict, Times: 1})
@@ -118,7 +107,7 @@ func ExampleSimulator() {
 		}
 		return f.Client().Create(ctx, secret)
 	})
-	f := hubtest.NewFake(exampleT(), hubtest.WithSimulators(secretWriter))
+	f := hubtest.NewFake(hubtest.Standalone(), hubtest.WithSimulators(secretWriter))
 	claim := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "analytics", Labels: map[string]string{"kind": "database-claim"}}}
 	if err := f.Client().Create(ctx, claim); err != nil {
 		log.Fatal(err)

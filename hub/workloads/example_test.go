@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log"
-	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -15,13 +14,6 @@ import (
 	"github.com/hubkit-dev/hubkit/hub/workloads"
 )
 
-type exampleTB struct{ testing.TB }
-
-func (exampleTB) Helper()                        {}
-func (exampleTB) Cleanup(func())                 {}
-func (exampleTB) Fatalf(format string, a ...any) { log.Fatalf(format, a...) }
-func (exampleTB) Errorf(format string, a ...any) { log.Printf(format, a...) }
-
 // The relevance selectors come from DigitalHub's environment variables;
 // Services lists only what they select.
 func ExampleClient_Services() {
@@ -30,7 +22,7 @@ func ExampleClient_Services() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	f := hubtest.NewFake(exampleTB{}, hubtest.WithObjects(
+	f := hubtest.NewFake(hubtest.Standalone(), hubtest.WithObjects(
 		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "postgrest", Labels: map[string]string{"app.kubernetes.io/managed-by": "postgrest-operator"}},
 			Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{{Name: "http", Port: 80}}}},
 		&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "kube-internal"}},
@@ -50,7 +42,7 @@ func ExampleClient_Services() {
 // Jobs itself.
 func ExampleClient_Job() {
 	ctx := context.Background()
-	f := hubtest.NewFake(exampleTB{}, hubtest.WithObjects(job("train", nil)))
+	f := hubtest.NewFake(hubtest.Standalone(), hubtest.WithObjects(job("train", nil)))
 	c := workloads.NewClient(f.Hub(hub.WithNamespace("team-a")))
 	before, err := c.Job(ctx, "train")
 	if err != nil {
