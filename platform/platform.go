@@ -1,0 +1,151 @@
+// Package platform assembles every Hubkit domain in one place: one scheme
+// with all types, all CRDs, every reconciler registered with a
+// controller-runtime manager (each one switchable), every hubtest
+// simulator, and a facade with a client per domain. It is the top layer:
+// the domain packages never import it.
+package platform
+
+import (
+	"fmt"
+	"slices"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/rest"
+
+	"github.com/hubkit-dev/hubkit/databases"
+	"github.com/hubkit-dev/hubkit/databases/databasestest"
+	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
+	"github.com/hubkit-dev/hubkit/hub/workloads"
+	"github.com/hubkit-dev/hubkit/objectstore"
+	"github.com/hubkit-dev/hubkit/objectstore/objectstoretest"
+	"github.com/hubkit-dev/hubkit/secrets"
+	"github.com/hubkit-dev/hubkit/storage"
+)
+
+// addToSchemes lists the AddToScheme function of every domain with API
+// types. A new domain adds its own here, to CRDs and to Simulators.
+var addToSchemes = []hub.AddToSchemeFunc{databases.AddToScheme, objectstore.AddToScheme}
+
+// NewScheme returns a scheme with client-go's types and every domain's.
+func NewScheme() (*runtime.Scheme, error) {
+	s, err := hub.NewScheme(addToSchemes...)
+	if err != nil {
+		return nil, fmt.Errorf("platform: %w", err)
+	}
+	return s, nil
+}
+
+// CRDs returns the CRDs of every domain.
+func CRDs() []*apiextensionsv1.CustomResourceDefinition {
+	return slices.Concat(databases.CRDs(), objectstore.CRDs())
+}
+
+// Simulators returns the simulated upstream operators of every domain, for
+// a hubtest fake cluster.
+func Simulators() []hubtest.Simulator {
+	return []hubtest.Simulator{databasestest.NewOperator(), objectstoretest.Operator{}}
+}
+
+// A Platform is the facade over every domain client of one namespace.
+type Platform struct {
+	settings    settings
+	hub         *hub.Client
+	storage     *storage.Client
+	secrets     *secrets.Client
+	workloads   *workloads.Client
+	databases   *databases.Client
+	objectStore *objectstore.Client
+}
+
+// settings collects what the Options set.
+type settings struct {
+	hubOpts        []hub.Option
+	secretFilter   secrets.Filter
+	storageClasses []string
+}
+
+// An Option configures a Platform.
+type Option func(*settings)
+
+// WithHubOptions passes options to the hub.Client New makes.
+func WithHubOptions(opts ...hub.Option) Option {
+	return func(s *settings) { s.hubOpts = append(s.hubOpts, opts...) }
+}
+
+// WithSecretFilter sets which secrets the platform manages.
+func WithSecretFilter(f secrets.Filter) Option { return func(s *settings) { s.secretFilter = f } }
+
+// WithStorageClasses limits the storage classes users may choose.
+func WithStorageClasses(names ...string) Option {
+	return func(s *settings) { s.storageClasses = names }
+}
+
+// New returns a Platform over the cluster cfg points at, with a scheme of
+// every domain.
+func New(cfg *rest.Config, opts ...Option) (*Platform, error) {
+	var s settings
+	for _, opt := range opts {
+		opt(&s)
+	}
+	scheme, err := NewScheme()
+	if err != nil {
+		return nil, err
+	}
+	c, err := hub.New(cfg, append([]hub.Option{hub.WithScheme(scheme)}, s.hubOpts...)...)
+	if err != nil {
+		return nil, err
+	}
+	return wrap(c, s), nil
+}
+
+// Wrap returns a Platform over c, whose scheme must know every domain's
+// types (see NewScheme).
+func Wrap(c *hub.Client, opts ...Option) *Platform {
+	var s settings
+	for _, opt := range opts {
+		opt(&s)
+	}
+	return wrap(c, s)
+}
+
+func wrap(c *hub.Client, s settings) *Platform {
+	return &Platform{
+		settings:    s,
+		hub:         c,
+		storage:     storage.NewClient(c, storage.WithStorageClasses(s.storageClasses...)),
+		secrets:     secrets.NewClient(c, secrets.WithFilter(s.secretFilter)),
+		workloads:   workloads.NewClient(c),
+		databases:   databases.NewClient(c),
+		objectStore: objectstore.NewClient(c),
+	}
+}
+
+// As returns the Platform acting as user, member of groups, through
+// impersonation (see hub.Client.As).
+func (p *Platform) As(user string, groups ...string) (*Platform, error) {
+	c, err := p.hub.As(user, groups...)
+	if err != nil {
+		return nil, err
+	}
+	return wrap(c, p.settings), nil
+}
+
+// Hub returns the hub.Client underneath.
+func (p *Platform) Hub() *hub.Client { return p.hub }
+
+// Storage returns the client of PVCs and storage classes.
+func (p *Platform) Storage() *storage.Client { return p.storage }
+
+// Secrets returns the client of secrets.
+func (p *Platform) Secrets() *secrets.Client { return p.secrets }
+
+// Workloads returns the client of services, deployments, jobs and quotas.
+func (p *Platform) Workloads() *workloads.Client { return p.workloads }
+
+// Databases returns the client of PostgreSQL databases and users.
+func (p *Platform) Databases() *databases.Client { return p.databases }
+
+// ObjectStore returns the client of buckets, policies and users.
+func (p *Platform) ObjectStore() *objectstore.Client { return p.objectStore }
