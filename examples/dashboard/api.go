@@ -1,0 +1,723 @@
+package main
+
+import (
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/workloads"
+	"github.com/hubkit-dev/hubkit/platform"
+	"github.com/hubkit-dev/hubkit/secrets"
+	"github.com/hubkit-dev/hubkit/storage"
+)
+
+// The resource manager's id patterns (reference: KRM's REST API).
+var (
+	crdIDPattern = regexp.MustCompile(`^[a-z0-9-]+(?:\.[a-z0-9-]+)+$`)
+	idPattern    = regexp.MustCompile(`^[a-z0-9-.]+$`)
+)
+
+// apiError is the resource manager's error JSON.
+type apiError struct {
+	Timestamp string `json:"timestamp"`
+	Status    int    `json:"status"`
+	Error     string `json:"error"`
+	Message   string `json:"message"`
+	Path      string `json:"path"`
+}
+
+// writeError answers with the resource manager's error JSON, choosing the
+// status from err: 404 for NotFound, 403 for Forbidden, 400 otherwise, as
+// its GlobalExceptionHandler does. Errors never hold secret values.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusBadRequest
+	switch {
+	case hub.IsNotFound(err):
+		status = http.StatusNotFound
+	case hub.IsForbidden(err):
+		status = http.StatusForbidden
+	case errors.Is(err, workloads.ErrLogsUnavailable):
+		status = http.StatusNotImplemented
+	}
+	writeErrorStatus(w, r, status, err.Error())
+}
+
+func writeErrorStatus(w http.ResponseWriter, r *http.Request, status int, message string) {
+	writeJSON(w, status, apiError{
+		Timestamp: time.Now().UTC().Format(time.RFC3339Nano), Status: status,
+		Error: http.StatusText(status), Message: message, Path: r.URL.Path,
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) //nolint:errchkjson // nothing to do when the client is gone
+}
+
+// item is a resource as the resource manager returns it: the object's own
+// fields, without managedFields, plus "id" = metadata.name.
+func item(obj runtime.Object) (map[string]any, error) {
+	var m map[string]any
+	if u, ok := obj.(*unstructured.Unstructured); ok {
+		m = runtime.DeepCopyJSON(u.Object)
+	} else {
+		var err error
+		if m, err = runtime.DefaultUnstructuredConverter.ToUnstructured(obj); err != nil {
+			return nil, fmt.Errorf("converting the object: %w", err)
+		}
+	}
+	if md, ok := m["metadata"].(map[string]any); ok {
+		delete(md, "managedFields")
+		m["id"] = md["name"]
+	}
+	return m, nil
+}
+
+// maskedItem is item for a Secret: every value is secrets.Mask.
+func maskedItem(s *corev1.Secret) (map[string]any, error) {
+	m, err := item(s)
+	if err != nil {
+		return nil, err
+	}
+	delete(m, "stringData")
+	if data, ok := m["data"].(map[string]any); ok {
+		for k := range data {
+			data[k] = secrets.Mask
+		}
+	}
+	return m, nil
+}
+
+// page is Spring's Page JSON, which the resource manager's lists return.
+type page struct {
+	Content          []map[string]any `json:"content"`
+	TotalElements    int              `json:"totalElements"`
+	TotalPages       int              `json:"totalPages"`
+	Size             int              `json:"size"`
+	Number           int              `json:"number"`
+	NumberOfElements int              `json:"numberOfElements"`
+	First            bool             `json:"first"`
+	Last             bool             `json:"last"`
+	Empty            bool             `json:"empty"`
+	Sort             pageSort         `json:"sort"`
+}
+
+type pageSort struct {
+	Sorted   bool `json:"sorted"`
+	Unsorted bool `json:"unsorted"`
+	Empty    bool `json:"empty"`
+}
+
+// lookup reads a dotted field path ("metadata.creationTimestamp") of an item.
+func lookup(m map[string]any, path string) string {
+	var cur any = m
+	for part := range strings.SplitSeq(path, ".") {
+		next, ok := cur.(map[string]any)
+		if !ok {
+			return ""
+		}
+		cur = next[part]
+	}
+	if cur == nil {
+		return ""
+	}
+	return fmt.Sprint(cur)
+}
+
+// paginate filters items by the id parameter, sorts them by sort=field,dir
+// and returns the page the page and size parameters ask for.
+func paginate(r *http.Request, items []map[string]any) (page, error) {
+	q := r.URL.Query()
+	if ids := q["id"]; len(ids) > 0 {
+		wanted := make([]string, 0, len(ids))
+		for _, id := range ids {
+			wanted = append(wanted, strings.Split(id, ",")...)
+		}
+		items = slices.DeleteFunc(items, func(m map[string]any) bool { return !slices.Contains(wanted, fmt.Sprint(m["id"])) })
+	}
+	size, number := 20, 0
+	if v := q.Get("size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 2000 {
+			return page{}, fmt.Errorf("size %q: want a number from 1 to 2000", v)
+		}
+		size = n
+	}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return page{}, fmt.Errorf("page %q: want a number from 0", v)
+		}
+		number = n
+	}
+	field, dir := "id", "ASC"
+	sorted := false
+	if v := q.Get("sort"); v != "" {
+		f, d, _ := strings.Cut(v, ",")
+		field, sorted = f, true
+		if d != "" {
+			dir = strings.ToUpper(d)
+		}
+		if dir != "ASC" && dir != "DESC" {
+			return page{}, fmt.Errorf("sort %q: the direction is ASC or DESC", v)
+		}
+	}
+	slices.SortStableFunc(items, func(a, b map[string]any) int {
+		c := cmp.Compare(lookup(a, field), lookup(b, field))
+		if dir == "DESC" {
+			c = -c
+		}
+		return c
+	})
+	total := len(items)
+	start := min(number*size, total)
+	end := min(start+size, total)
+	content := items[start:end]
+	pages := int(math.Ceil(float64(total) / float64(size)))
+	return page{
+		Content: content, TotalElements: total, TotalPages: pages, Size: size, Number: number,
+		NumberOfElements: len(content), First: number == 0, Last: number >= pages-1, Empty: len(content) == 0,
+		Sort: pageSort{Sorted: sorted, Unsorted: !sorted, Empty: !sorted},
+	}, nil
+}
+
+// listOf answers a list request with the items of objs.
+func listOf[T client.Object](w http.ResponseWriter, r *http.Request, objs []T, conv func(T) (map[string]any, error)) {
+	items := make([]map[string]any, 0, len(objs))
+	for _, o := range objs {
+		m, err := conv(o)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		items = append(items, m)
+	}
+	p, err := paginate(r, items)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func plainItem[T client.Object](o T) (map[string]any, error) { return item(o) }
+
+// pathID reads and checks the {id} of a request.
+func pathID(r *http.Request) (string, error) {
+	id := r.PathValue("id")
+	if !idPattern.MatchString(id) {
+		return "", fmt.Errorf("id %q: want lowercase letters, digits, '-' and '.'", id)
+	}
+	return id, nil
+}
+
+// relevantList lists the objects of kind T the client's selector selects.
+func relevantList[T client.Object](w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	objs, err := hub.For[T](p.Hub()).ListRelevant(r.Context())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	listOf(w, r, objs, plainItem[T])
+}
+
+// relevantGet answers with one object of kind T the selector selects.
+func relevantGet[T client.Object](w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	res := hub.For[T](p.Hub())
+	obj, err := res.Get(r.Context(), id)
+	if err == nil {
+		if sel, ok := p.Hub().Selector(res.GroupVersionKind().GroupKind()); ok && !sel.MatchesLabels(obj.GetLabels()) {
+			writeErrorStatus(w, r, http.StatusNotFound, fmt.Sprintf("%s %q is not one the platform shows", res.GroupVersionKind().Kind, id))
+			return
+		}
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := item(obj)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+// registerAPI adds the resource manager's REST API to mux. platformFor
+// returns the Platform acting as the request's user.
+func (s *server) registerAPI(mux *http.ServeMux) {
+	h := func(fn func(http.ResponseWriter, *http.Request, *platform.Platform)) http.HandlerFunc {
+		return s.authenticated(fn)
+	}
+	mux.HandleFunc("GET /api/k8s_service", h(relevantList[*corev1.Service]))
+	mux.HandleFunc("GET /api/k8s_service/{id}", h(relevantGet[*corev1.Service]))
+	mux.HandleFunc("GET /api/k8s_deployment", h(relevantList[*appsv1.Deployment]))
+	mux.HandleFunc("GET /api/k8s_deployment/{id}", h(relevantGet[*appsv1.Deployment]))
+	mux.HandleFunc("GET /api/k8s_deployment/{id}/log", h(s.logs(true)))
+	mux.HandleFunc("GET /api/k8s_job", h(relevantList[*batchv1.Job]))
+	mux.HandleFunc("GET /api/k8s_job/{id}", h(relevantGet[*batchv1.Job]))
+	mux.HandleFunc("GET /api/k8s_job/{id}/log", h(s.logs(false)))
+	mux.HandleFunc("DELETE /api/k8s_job/{id}", h(deleteJob))
+	mux.HandleFunc("GET /api/k8s_pvc", h(relevantList[*corev1.PersistentVolumeClaim]))
+	mux.HandleFunc("POST /api/k8s_pvc", h(createPVC))
+	mux.HandleFunc("GET /api/k8s_pvc/{id}", h(relevantGet[*corev1.PersistentVolumeClaim]))
+	mux.HandleFunc("DELETE /api/k8s_pvc/{id}", h(deletePVC))
+	mux.HandleFunc("GET /api/k8s_storageclass", h(listStorageClasses))
+	mux.HandleFunc("GET /api/k8s_secret", h(s.listSecrets))
+	mux.HandleFunc("POST /api/k8s_secret", h(createSecret))
+	mux.HandleFunc("GET /api/k8s_secret/{id}", h(s.getSecret))
+	mux.HandleFunc("DELETE /api/k8s_secret/{id}", h(deleteSecret))
+	mux.HandleFunc("GET /api/k8s_secret/{id}/decode/{key}", h(decodeSecret))
+	mux.HandleFunc("GET /api/k8s_quota", h(relevantList[*corev1.ResourceQuota]))
+	mux.HandleFunc("GET /api/k8s_quota/{id}", h(relevantGet[*corev1.ResourceQuota]))
+	mux.HandleFunc("GET /api/crd", h(s.listCRDs))
+	mux.HandleFunc("GET /api/user", h(s.user))
+	mux.HandleFunc("GET /api/{crdId}", h(s.listCRs))
+	mux.HandleFunc("POST /api/{crdId}", h(s.createCR))
+	mux.HandleFunc("GET /api/{crdId}/{id}", h(s.getCR))
+	mux.HandleFunc("PUT /api/{crdId}/{id}", h(s.updateCR))
+	mux.HandleFunc("DELETE /api/{crdId}/{id}", h(s.deleteCR))
+}
+
+func (s *server) logs(deployment bool) func(http.ResponseWriter, *http.Request, *platform.Platform) {
+	return func(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+		id, err := pathID(r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		var logs []workloads.PodLogs
+		if deployment {
+			logs, err = p.Workloads().DeploymentLogs(r.Context(), id, workloads.TailLines(500))
+		} else {
+			logs, err = p.Workloads().JobLogs(r.Context(), id, workloads.TailLines(500))
+		}
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		lines := []string{}
+		for _, l := range logs {
+			lines = append(lines, l.Lines...)
+		}
+		writeJSON(w, http.StatusOK, lines)
+	}
+}
+
+func deleteJob(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	id, err := pathID(r)
+	if err == nil {
+		err = p.Workloads().DeleteJob(r.Context(), id)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// pvcRequest is the resource manager's PVC create body.
+type pvcRequest struct {
+	Name             string                              `json:"name"`
+	AccessModes      []corev1.PersistentVolumeAccessMode `json:"accessModes"`
+	ResourceAmount   int64                               `json:"resourceAmount"`
+	StorageClassName string                              `json:"storageClassName"`
+	VolumeMode       corev1.PersistentVolumeMode         `json:"volumeMode"`
+	VolumeName       string                              `json:"volumeName"`
+}
+
+func decodeBody(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("the request body: %w", err)
+	}
+	return nil
+}
+
+func createPVC(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	var req pvcRequest
+	if err := decodeBody(r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	claim := storage.NewClaim(req.Name, storage.Gi(req.ResourceAmount), storage.WithStorageClass(req.StorageClassName),
+		storage.WithAccessModes(req.AccessModes...), storage.WithVolumeMode(req.VolumeMode), storage.WithVolumeName(req.VolumeName))
+	if _, err := p.Storage().Create(r.Context(), claim); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	pvc, err := hub.For[*corev1.PersistentVolumeClaim](p.Hub()).Get(r.Context(), req.Name)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := item(pvc)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func deletePVC(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	id, err := pathID(r)
+	if err == nil {
+		var opts []storage.DeleteOption
+		if r.URL.Query().Get("force") == "true" {
+			opts = append(opts, storage.Force())
+		}
+		err = p.Storage().Delete(r.Context(), id, opts...)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func listStorageClasses(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	classes, err := p.Storage().StorageClasses(r.Context())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	items := make([]map[string]any, 0, len(classes))
+	for _, c := range classes {
+		items = append(items, map[string]any{"id": c.Name, "metadata": map[string]any{"name": c.Name},
+			"provisioner": c.Provisioner, "default": c.Default, "volumeBindingMode": c.VolumeBindingMode})
+	}
+	p2, err := paginate(r, items)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p2)
+}
+
+// secretsOf lists the relevant secrets as full objects.
+func (s *server) secretsOf(r *http.Request, p *platform.Platform) ([]*corev1.Secret, error) {
+	summaries, err := p.Secrets().List(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	res := hub.For[*corev1.Secret](p.Hub())
+	out := make([]*corev1.Secret, 0, len(summaries))
+	for _, sum := range summaries {
+		obj, err := res.Get(r.Context(), sum.Name)
+		if err != nil {
+			continue
+		}
+		out = append(out, obj)
+	}
+	return out, nil
+}
+
+func (s *server) listSecrets(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	objs, err := s.secretsOf(r, p)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	listOf(w, r, objs, maskedItem)
+}
+
+func (s *server) getSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if _, err := p.Secrets().Get(r.Context(), id); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	obj, err := hub.For[*corev1.Secret](p.Hub()).Get(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := maskedItem(obj)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+// secretRequest is the resource manager's secret create body.
+type secretRequest struct {
+	Name string            `json:"name"`
+	Data map[string]string `json:"data"`
+}
+
+func createSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	var req secretRequest
+	if err := decodeBody(r, &req); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	keys := make([]string, 0, len(req.Data))
+	for k := range req.Data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	entries := make([]secrets.Entry, 0, len(keys))
+	for _, k := range keys {
+		entries = append(entries, secrets.KV(k, req.Data[k]))
+	}
+	sum, err := p.Secrets().Create(r.Context(), secrets.New(req.Name, entries...))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": sum.Name, "metadata": map[string]any{"name": sum.Name}, "type": sum.Type})
+}
+
+func deleteSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	id, err := pathID(r)
+	if err == nil {
+		err = p.Secrets().Delete(r.Context(), id)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func decodeSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	key := r.PathValue("key")
+	v, err := p.Secrets().Decode(r.Context(), id, key)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]string{key: v.Reveal()})
+}
+
+// crdFor finds an allowed CRD by its id (metadata.name).
+func (s *server) crdFor(r *http.Request) (schema.GroupVersionKind, error) {
+	id := r.PathValue("crdId")
+	if !crdIDPattern.MatchString(id) {
+		return schema.GroupVersionKind{}, fmt.Errorf("crd id %q: want <plural>.<group>", id)
+	}
+	for _, crd := range s.crds {
+		if crd.Name != id {
+			continue
+		}
+		for _, v := range crd.Spec.Versions {
+			if v.Storage {
+				return schema.GroupVersionKind{Group: crd.Spec.Group, Version: v.Name, Kind: crd.Spec.Names.Kind}, nil
+			}
+		}
+	}
+	return schema.GroupVersionKind{}, notFoundError{what: "crd " + id}
+}
+
+// notFoundError is a NotFound of the dashboard's own making.
+type notFoundError struct{ what string }
+
+func (e notFoundError) Error() string { return e.what + " is not one the dashboard serves" }
+
+func (s *server) listCRDs(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
+	items := make([]map[string]any, 0, len(s.crds))
+	for _, crd := range s.crds {
+		m, err := item(crd)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		items = append(items, m)
+	}
+	p, err := paginate(r, items)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (s *server) user(w http.ResponseWriter, _ *http.Request, _ *platform.Platform) {
+	ops := map[string][]string{}
+	for _, id := range []string{"k8s_service", "k8s_deployment", "k8s_job", "k8s_secret", "k8s_pvc", "k8s_quota"} {
+		ops[id] = []string{"all"}
+	}
+	for _, crd := range s.crds {
+		ops[crd.Name] = []string{"all"}
+	}
+	writeJSON(w, http.StatusOK, ops)
+}
+
+func (s *server) crResource(r *http.Request, p *platform.Platform) (*hub.Resource[*unstructured.Unstructured], error) {
+	gvk, err := s.crdFor(r)
+	if err != nil {
+		return nil, err
+	}
+	return hub.For[*unstructured.Unstructured](p.Hub(), hub.OfKind(gvk)), nil
+}
+
+func (s *server) listCRs(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	res, err := s.crResource(r, p)
+	if err != nil {
+		writeCRError(w, r, err)
+		return
+	}
+	pg, err := res.List(r.Context())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	listOf(w, r, pg.Items, plainItem[*unstructured.Unstructured])
+}
+
+func writeCRError(w http.ResponseWriter, r *http.Request, err error) {
+	if _, ok := errors.AsType[notFoundError](err); ok {
+		writeErrorStatus(w, r, http.StatusNotFound, err.Error())
+		return
+	}
+	writeError(w, r, err)
+}
+
+func (s *server) getCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	res, err := s.crResource(r, p)
+	if err != nil {
+		writeCRError(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	obj, err := res.Get(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := item(obj)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+// crBody reads a custom resource body: the full CR JSON, "id" allowed.
+func crBody(r *http.Request, gvk schema.GroupVersionKind) (*unstructured.Unstructured, error) {
+	var m map[string]any
+	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&m); err != nil {
+		return nil, fmt.Errorf("the request body: %w", err)
+	}
+	delete(m, "id")
+	u := &unstructured.Unstructured{Object: m}
+	u.SetGroupVersionKind(gvk)
+	return u, nil
+}
+
+func (s *server) createCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	gvk, err := s.crdFor(r)
+	if err != nil {
+		writeCRError(w, r, err)
+		return
+	}
+	u, err := crBody(r, gvk)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if err := hub.For[*unstructured.Unstructured](p.Hub(), hub.OfKind(gvk)).Create(r.Context(), u); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := item(u)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func (s *server) updateCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	gvk, err := s.crdFor(r)
+	if err != nil {
+		writeCRError(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	body, err := crBody(r, gvk)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	updated, err := hub.For[*unstructured.Unstructured](p.Hub(), hub.OfKind(gvk)).Update(r.Context(), id, func(u *unstructured.Unstructured) error {
+		// Replace everything but metadata and status, as the resource
+		// manager's edit does with the top-level properties.
+		for k, v := range body.Object {
+			if k != "metadata" && k != "status" && k != "apiVersion" && k != "kind" {
+				u.Object[k] = v
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := item(updated)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func (s *server) deleteCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	res, err := s.crResource(r, p)
+	if err != nil {
+		writeCRError(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err == nil {
+		err = res.Delete(r.Context(), id)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}

@@ -1,0 +1,153 @@
+// Command dashboard is Hubkit's mini dashboard: the REST API of
+// DigitalHub's resource manager and a web UI over it, for PVCs, secrets,
+// services, deployments, jobs, quotas and every custom kind Hubkit knows.
+//
+// By default it runs on an in-memory cluster with simulated operators and
+// demo data, signed in as a demo user:
+//
+//	go run ./examples/dashboard
+//
+// With --kubeconfig (or KUBECONFIG) it serves a real cluster; users sign in
+// with HTTP basic auth against --users (name:bcrypt-hash lines, as
+// htpasswd -B writes them) and the dashboard acts as each user through
+// impersonation, so Kubernetes RBAC decides what each one sees.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/platform"
+	"github.com/hubkit-dev/hubkit/secrets"
+)
+
+type options struct {
+	addr, kubeconfig, namespace, users string
+}
+
+func parseFlags(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("dashboard", flag.ContinueOnError)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "the address to serve on")
+	fs.StringVar(&o.kubeconfig, "kubeconfig", os.Getenv("KUBECONFIG"), "serve the cluster of this kubeconfig instead of the embedded in-memory one")
+	fs.StringVar(&o.namespace, "namespace", "", "the namespace to show (default: demo on the embedded cluster, K8S_NAMESPACE or default otherwise)")
+	fs.StringVar(&o.users, "users", "", "on a real cluster: the user file, name:bcrypt-hash per line")
+	fs.Usage = func() {
+		_, _ = fmt.Fprintf(fs.Output(), "Usage: dashboard [flags]\n\nRelevance selectors come from K8S_SELECTOR_SERVICE, _DEPLOYMENT, _JOB, _PVC, _QUOTA; the secret filter from K8S_SELECTOR_LABELS, _OWNERS, _ANNOTATIONS, _NAMES.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, fmt.Errorf("parsing flags: %w", err)
+	}
+	return o, nil
+}
+
+func main() { os.Exit(mainCode()) }
+
+func mainCode() int {
+	o, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err != nil {
+		logger.Error("bad flags", "error", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o, logger, nil); err != nil {
+		logger.Error("the dashboard stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+// newServer builds the dashboard for o: embedded, or over the cluster of
+// o.kubeconfig.
+func newServer(ctx context.Context, o options, logger *slog.Logger) (*server, error) {
+	opts, err := hub.SelectorsFromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	filter, err := secrets.FilterFromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	popts := []platform.Option{platform.WithSecretFilter(filter), platform.WithHubOptions(opts...)}
+	s := &server{crds: platform.CRDs(), logger: logger}
+	if o.kubeconfig == "" {
+		ns := o.namespace
+		if ns == "" {
+			ns = platform.DemoNamespace
+		}
+		s.base, _, err = platform.NewEmbedded(ctx, ns, true, popts...)
+		s.embedded = true
+		return s, err
+	}
+	if o.users == "" {
+		return nil, errors.New("a real cluster needs --users: the dashboard never serves it unauthenticated")
+	}
+	if s.users, err = loadUsers(o.users); err != nil {
+		return nil, err
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", o.kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("loading the kubeconfig: %w", err)
+	}
+	ns := o.namespace
+	if ns == "" {
+		ns = os.Getenv("K8S_NAMESPACE")
+	}
+	if ns != "" {
+		popts = append(popts, platform.WithHubOptions(hub.WithNamespace(ns)))
+	}
+	s.base, err = platform.New(cfg, popts...)
+	return s, err
+}
+
+// run serves until ctx ends. ready, when given, receives the URL once the
+// dashboard listens.
+func run(ctx context.Context, o options, logger *slog.Logger, ready chan<- string) error {
+	s, err := newServer(ctx, o, logger)
+	if err != nil {
+		return err
+	}
+	listener, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", o.addr, err)
+	}
+	url := "http://" + listener.Addr().String() + "/"
+	mode := "the cluster of " + o.kubeconfig
+	if s.embedded {
+		mode = "an embedded in-memory cluster with demo data"
+	}
+	_, _ = fmt.Fprintf(os.Stdout, "Hubkit dashboard on %s (%s)\n", url, mode)
+	logger.Info("serving", "url", url, "embedded", s.embedded)
+	if ready != nil {
+		ready <- url
+	}
+	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	if err := srv.Serve(listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving: %w", err)
+	}
+	return nil
+}
