@@ -1,0 +1,189 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hubkit-dev/hubkit/platform"
+)
+
+// newTestServer serves the embedded demo platform.
+func newTestServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	p, _, err := platform.NewEmbedded(t.Context(), platform.DemoNamespace, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &server{base: p, embedded: true, crds: platform.CRDs(), logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	srv := httptest.NewServer(s.handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// call sends a request; mutating ones carry the CSRF cookie and header
+// unless noCSRF.
+func call(t *testing.T, srv *httptest.Server, method, path, body string, noCSRF bool) (int, map[string]any, string) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !noCSRF {
+		req.AddCookie(&http.Cookie{Name: csrfCookie, Value: "0123456789abcdef0123456789abcdef"})
+		req.Header.Set(csrfHeader, "0123456789abcdef0123456789abcdef")
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return resp.StatusCode, m, string(raw)
+}
+
+func ids(t *testing.T, page map[string]any) []string {
+	t.Helper()
+	content, ok := page["content"].([]any)
+	if !ok {
+		t.Fatalf("no content in %v", page)
+	}
+	out := []string{}
+	for _, c := range content {
+		item, _ := c.(map[string]any)
+		out = append(out, item["id"].(string))
+	}
+	return out
+}
+
+func TestListsPageAndSort(t *testing.T) {
+	srv := newTestServer(t)
+	cases := map[string]struct {
+		reason string
+		path   string
+		want   []string
+		total  float64
+	}{
+		"Services":      {reason: "Services through DigitalHub's default selector.", path: "/api/k8s_service", want: []string{"classifier", "jupyter", "postgrest-analytics"}, total: 3},
+		"Deployments":   {reason: "Deployments, sorted by id.", path: "/api/k8s_deployment", want: []string{"jupyter", "vscode"}, total: 2},
+		"SortDesc":      {reason: "sort=id,DESC reverses.", path: "/api/k8s_deployment?sort=id,DESC", want: []string{"vscode", "jupyter"}, total: 2},
+		"Paging":        {reason: "size and page select a page.", path: "/api/k8s_service?size=2&page=1", want: []string{"postgrest-analytics"}, total: 3},
+		"IDFilter":      {reason: "id filters, comma lists allowed.", path: "/api/k8s_service?id=jupyter,classifier", want: []string{"classifier", "jupyter"}, total: 2},
+		"PVCs":          {reason: "Claims with the managed-by label.", path: "/api/k8s_pvc", want: []string{"datasets", "scratch"}, total: 2},
+		"StorageClass":  {reason: "Storage classes.", path: "/api/k8s_storageclass", want: []string{"local-nvme", "standard"}, total: 2},
+		"Jobs":          {reason: "Jobs.", path: "/api/k8s_job", want: []string{"train-model"}, total: 1},
+		"Quotas":        {reason: "Quotas.", path: "/api/k8s_quota", want: []string{"compute"}, total: 1},
+		"CustomKind":    {reason: "Custom resources by crdId.", path: "/api/postgres.db.movetokube.com", want: []string{"analytics"}, total: 1},
+		"CustomBuckets": {reason: "Another custom kind.", path: "/api/buckets.minio.scc-digitalhub.github.io", want: []string{"datasets"}, total: 1},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			status, page, raw := call(t, srv, http.MethodGet, tc.path, "", false)
+			if status != http.StatusOK {
+				t.Fatalf("\nReason: %s\nstatus %d: %s", tc.reason, status, raw)
+			}
+			if diff := cmp.Diff(tc.want, ids(t, page)); diff != "" {
+				t.Errorf("\nReason: %s\nids: -want, +got:\n%s", tc.reason, diff)
+			}
+			if page["totalElements"] != tc.total {
+				t.Errorf("\nReason: %s\ntotalElements = %v, want %v", tc.reason, page["totalElements"], tc.total)
+			}
+			for _, key := range []string{"totalPages", "size", "number", "numberOfElements", "first", "last", "empty", "sort"} {
+				if _, ok := page[key]; !ok {
+					t.Errorf("\nReason: %s\nthe page JSON lacks %q", tc.reason, key)
+				}
+			}
+		})
+	}
+}
+
+func TestSecretsMaskedAndDecoded(t *testing.T) {
+	srv := newTestServer(t)
+	_, page, raw := call(t, srv, http.MethodGet, "/api/k8s_secret", "", false)
+	if strings.Contains(raw, "demo-token-123") || strings.Contains(raw, "demo-password-not-real") {
+		t.Fatalf("the secret list shows a value: %s", raw)
+	}
+	if !strings.Contains(raw, `"token":"*************"`) || len(ids(t, page)) < 2 {
+		t.Errorf("the list must mask every value: %s", raw)
+	}
+	if _, _, raw := call(t, srv, http.MethodGet, "/api/k8s_secret/api-token", "", false); strings.Contains(raw, "demo-token-123") {
+		t.Errorf("the detail shows a value: %s", raw)
+	}
+	status, m, _ := call(t, srv, http.MethodGet, "/api/k8s_secret/api-token/decode/token", "", false)
+	if status != http.StatusOK || m["token"] != "demo-token-123" {
+		t.Errorf("decode = %d %v; want the value", status, m)
+	}
+	status, m, _ = call(t, srv, http.MethodGet, "/api/k8s_secret/api-token/decode/missing", "", false)
+	if status != http.StatusNotFound || m["status"] != float64(404) || m["path"] != "/api/k8s_secret/api-token/decode/missing" {
+		t.Errorf("decoding a missing key = %d %v; want the 404 error JSON", status, m)
+	}
+}
+
+func TestWrites(t *testing.T) {
+	srv := newTestServer(t)
+	cases := map[string]struct {
+		reason     string
+		method     string
+		path, body string
+		noCSRF     bool
+		want       int
+		message    string
+	}{
+		"CreatePVC":     {reason: "The resource manager's PVC body creates a claim.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"models","accessModes":["ReadWriteOnce"],"resourceAmount":3,"storageClassName":"standard","volumeMode":"Filesystem"}`, want: 200},
+		"BadPVC":        {reason: "An invalid claim is a 400 naming the field.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"Bad Name","resourceAmount":0}`, want: 400, message: "metadata.name"},
+		"UnknownField":  {reason: "Unknown body fields are refused.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"x","size":3}`, want: 400, message: "unknown field"},
+		"NoCSRF":        {reason: "A write without the CSRF header is refused.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"x","resourceAmount":1}`, noCSRF: true, want: 403, message: "X-Csrf-Token"},
+		"CreateSecret":  {reason: "A secret from plain text.", method: "POST", path: "/api/k8s_secret", body: `{"name":"new-secret","data":{"k":"plain"}}`, want: 200},
+		"BadSecretKey":  {reason: "An invalid key is a 400 naming it, never the value.", method: "POST", path: "/api/k8s_secret", body: `{"name":"s","data":{"bad key":"hunter2"}}`, want: 400, message: "data[bad key]"},
+		"DeleteMounted": {reason: "Deleting a missing claim is a 404.", method: "DELETE", path: "/api/k8s_pvc/missing", want: 404},
+		"DeleteScratch": {reason: "An unmounted claim is deleted.", method: "DELETE", path: "/api/k8s_pvc/scratch", want: 200},
+		"BadID":         {reason: "Ids follow the resource manager's pattern.", method: "GET", path: "/api/k8s_pvc/Bad_ID", want: 400, message: "id"},
+		"UnknownCRD":    {reason: "An unknown crdId is a 404.", method: "GET", path: "/api/widgets.example.dev", want: 404},
+		"CreateCR":      {reason: "A custom resource from its JSON.", method: "POST", path: "/api/buckets.minio.scc-digitalhub.github.io", body: `{"metadata":{"name":"logs"},"spec":{"name":"logs-bucket"}}`, want: 200},
+		"InvalidCR":     {reason: "A custom resource the CRD refuses is a 400 with the field.", method: "POST", path: "/api/buckets.minio.scc-digitalhub.github.io", body: `{"metadata":{"name":"bad"},"spec":{"name":"Bad_Bucket"}}`, want: 400, message: "spec.name"},
+		"LogsEmbedded":  {reason: "The embedded cluster cannot give logs, and says so.", method: "GET", path: "/api/k8s_deployment/jupyter/log", want: 501, message: "logs are unavailable"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			status, m, raw := call(t, srv, tc.method, tc.path, tc.body, tc.noCSRF)
+			if status != tc.want {
+				t.Fatalf("\nReason: %s\nstatus %d, want %d: %s", tc.reason, status, tc.want, raw)
+			}
+			if tc.message != "" && !strings.Contains(m["message"].(string), tc.message) {
+				t.Errorf("\nReason: %s\nmessage %q does not mention %q", tc.reason, m["message"], tc.message)
+			}
+			if strings.Contains(raw, "hunter2") {
+				t.Errorf("\nReason: %s\nthe answer shows a secret value: %s", tc.reason, raw)
+			}
+		})
+	}
+}
+
+func TestPagesRender(t *testing.T) {
+	srv := newTestServer(t)
+	for _, path := range []string{"/ui/k8s_pvc", "/ui/k8s_secret", "/ui/k8s_secret/api-token", "/ui/k8s_service", "/ui/postgres.db.movetokube.com", "/ui/users.minio.scc-digitalhub.github.io/etl", "/healthz"} {
+		status, _, raw := call(t, srv, http.MethodGet, path, "", true)
+		if status != http.StatusOK {
+			t.Errorf("%s: status %d", path, status)
+		}
+		for _, leak := range []string{"demo-token-123", "demo-secret-key"} {
+			if strings.Contains(raw, leak) {
+				t.Errorf("%s shows a secret value", path)
+			}
+		}
+	}
+	if _, _, raw := call(t, srv, http.MethodGet, "/ui/k8s_pvc", "", true); !strings.Contains(raw, "Demo mode") || !strings.Contains(raw, "datasets") {
+		t.Errorf("the PVC page lacks the demo banner or the claims")
+	}
+}
