@@ -21,7 +21,7 @@ func newTestServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{base: p, embedded: true, crds: platform.CRDs(), logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &server{base: p, embedded: true, crds: platform.CRDs(), logger: slog.New(slog.DiscardHandler)}
 	srv := httptest.NewServer(s.handler())
 	t.Cleanup(srv.Close)
 	return srv
@@ -59,7 +59,7 @@ func ids(t *testing.T, page map[string]any) []string {
 	if !ok {
 		t.Fatalf("no content in %v", page)
 	}
-	out := []string{}
+	out := make([]string, 0, len(content))
 	for _, c := range content {
 		item, _ := c.(map[string]any)
 		out = append(out, item["id"].(string))
