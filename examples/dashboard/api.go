@@ -91,6 +91,21 @@ func item(obj runtime.Object) (map[string]any, error) {
 	return m, nil
 }
 
+// crItem is item for a custom resource: a plain-text secret key (the
+// object store's User has one) is masked like a Secret's values.
+func crItem(u *unstructured.Unstructured) (map[string]any, error) {
+	m, err := item(u)
+	if err != nil {
+		return nil, err
+	}
+	if spec, ok := m["spec"].(map[string]any); ok {
+		if _, found := spec["secretKey"]; found {
+			spec["secretKey"] = secrets.Mask
+		}
+	}
+	return m, nil
+}
+
 // maskedItem is item for a Secret: every value is secrets.Mask.
 func maskedItem(s *corev1.Secret) (map[string]any, error) {
 	m, err := item(s)
@@ -597,7 +612,7 @@ func (s *server) listCRs(w http.ResponseWriter, r *http.Request, p *platform.Pla
 		writeError(w, r, err)
 		return
 	}
-	listOf(w, r, pg.Items, plainItem[*unstructured.Unstructured])
+	listOf(w, r, pg.Items, crItem)
 }
 
 func writeCRError(w http.ResponseWriter, r *http.Request, err error) {
@@ -624,7 +639,7 @@ func (s *server) getCR(w http.ResponseWriter, r *http.Request, p *platform.Platf
 		writeError(w, r, err)
 		return
 	}
-	m, err := item(obj)
+	m, err := crItem(obj)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -659,7 +674,7 @@ func (s *server) createCR(w http.ResponseWriter, r *http.Request, p *platform.Pl
 		writeError(w, r, err)
 		return
 	}
-	m, err := item(u)
+	m, err := crItem(u)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -697,7 +712,7 @@ func (s *server) updateCR(w http.ResponseWriter, r *http.Request, p *platform.Pl
 		writeError(w, r, err)
 		return
 	}
-	m, err := item(updated)
+	m, err := crItem(updated)
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -130,6 +130,15 @@ func TestSecretsMaskedAndDecoded(t *testing.T) {
 	}
 }
 
+func TestCustomResourceSecretKeysMasked(t *testing.T) {
+	srv := newTestServer(t)
+	for _, path := range []string{"/api/users.minio.scc-digitalhub.github.io", "/api/users.minio.scc-digitalhub.github.io/etl"} {
+		if _, _, raw := call(t, srv, http.MethodGet, path, "", false); strings.Contains(raw, "demo-secret-key") || !strings.Contains(raw, "*************") {
+			t.Errorf("%s must mask the user's secret key: %s", path, raw)
+		}
+	}
+}
+
 func TestWrites(t *testing.T) {
 	srv := newTestServer(t)
 	cases := map[string]struct {
