@@ -11,8 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"k8s.io/apimachinery/pkg/types"
-	ctrl "sigs.k8s.io/controller-runtime"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/e2e-framework/pkg/envconf"
 
 	"github.com/hubkit-dev/hubkit/databases"
@@ -33,33 +32,13 @@ func TestDatabaseProvisioner(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			kc, err := cfg.NewClient()
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := hub.New(kc.RESTConfig(), hub.WithScheme(scheme), hub.WithNamespace(ns), hub.WithFieldOwner("postgres-provisioner"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			prov, err := databases.NewProvisioner(c, pg.DSN("postgres"), databases.WithURIArgs("sslmode=disable"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			mgr, err := ctrl.NewManager(kc.RESTConfig(), ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := prov.SetupWithManager(mgr); err != nil {
-				t.Fatal(err)
-			}
-			mgrCtx, stop := context.WithCancel(ctx)
-			done := make(chan error, 1)
-			go func() { done <- mgr.Start(mgrCtx) }()
-			t.Cleanup(func() {
-				stop()
-				if err := <-done; err != nil {
-					t.Errorf("the manager: %v", err)
+			var prov *databases.Provisioner
+			c := runManager(ctx, t, cfg, scheme, "postgres-provisioner", func(c *hub.Client, mgr manager.Manager) error {
+				var err error
+				if prov, err = databases.NewProvisioner(c, pg.DSN("postgres"), databases.WithURIArgs("sslmode=disable")); err != nil {
+					return err
 				}
+				return prov.SetupWithManager(mgr)
 			})
 
 			dbs := databases.NewClient(c)

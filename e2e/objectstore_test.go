@@ -12,8 +12,7 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 	"k8s.io/apimachinery/pkg/types"
-	ctrl "sigs.k8s.io/controller-runtime"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/e2e-framework/pkg/envconf"
 
 	"github.com/hubkit-dev/hubkit/hub"
@@ -34,33 +33,13 @@ func TestObjectStoreProvisioner(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			kc, err := cfg.NewClient()
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := hub.New(kc.RESTConfig(), hub.WithScheme(scheme), hub.WithNamespace(ns), hub.WithFieldOwner("minio-provisioner"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			prov, err := objectstore.NewProvisioner(c, m.Endpoint, m.AccessKey, m.SecretKey)
-			if err != nil {
-				t.Fatal(err)
-			}
-			mgr, err := ctrl.NewManager(kc.RESTConfig(), ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := prov.SetupWithManager(mgr); err != nil {
-				t.Fatal(err)
-			}
-			mgrCtx, stop := context.WithCancel(ctx)
-			done := make(chan error, 1)
-			go func() { done <- mgr.Start(mgrCtx) }()
-			t.Cleanup(func() {
-				stop()
-				if err := <-done; err != nil {
-					t.Errorf("the manager: %v", err)
+			var prov *objectstore.Provisioner
+			c := runManager(ctx, t, cfg, scheme, "minio-provisioner", func(c *hub.Client, mgr manager.Manager) error {
+				var err error
+				if prov, err = objectstore.NewProvisioner(c, m.Endpoint, m.AccessKey, m.SecretKey); err != nil {
+					return err
 				}
+				return prov.SetupWithManager(mgr)
 			})
 
 			store := objectstore.NewClient(c)
