@@ -79,14 +79,29 @@ func summaryOf(s *corev1.Secret) Summary {
 
 // List returns the relevant secrets, sorted by name.
 func (c *Client) List(ctx context.Context) ([]Summary, error) {
+	objs, err := c.Objects(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Summary, 0, len(objs))
+	for _, s := range objs {
+		out = append(out, summaryOf(s))
+	}
+	return out, nil
+}
+
+// Objects returns the relevant Secret objects, sorted by name, for callers
+// that show more than a Summary. They hold the values: mask them (Mask)
+// before they leave the program.
+func (c *Client) Objects(ctx context.Context) ([]*corev1.Secret, error) {
 	page, err := c.secrets.List(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []Summary
+	out := make([]*corev1.Secret, 0, len(page.Items))
 	for _, s := range page.Items {
 		if c.filter.Matches(s) {
-			out = append(out, summaryOf(s))
+			out = append(out, s)
 		}
 	}
 	return out, nil

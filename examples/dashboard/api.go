@@ -433,26 +433,8 @@ func listStorageClasses(w http.ResponseWriter, r *http.Request, p *platform.Plat
 	writeJSON(w, http.StatusOK, p2)
 }
 
-// secretsOf lists the relevant secrets as full objects.
-func (s *server) secretsOf(r *http.Request, p *platform.Platform) ([]*corev1.Secret, error) {
-	summaries, err := p.Secrets().List(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	res := hub.For[*corev1.Secret](p.Hub())
-	out := make([]*corev1.Secret, 0, len(summaries))
-	for _, sum := range summaries {
-		obj, err := res.Get(r.Context(), sum.Name)
-		if err != nil {
-			continue
-		}
-		out = append(out, obj)
-	}
-	return out, nil
-}
-
 func (s *server) listSecrets(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	objs, err := s.secretsOf(r, p)
+	objs, err := p.Secrets().Objects(r.Context())
 	if err != nil {
 		writeError(w, r, err)
 		return
