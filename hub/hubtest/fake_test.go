@@ -19,6 +19,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -526,4 +527,108 @@ type recordingTB struct {
 
 func (r *recordingTB) Errorf(format string, args ...any) {
 	r.errors = append(r.errors, strings.TrimSpace(fmt.Sprintf(format, args...)))
+}
+
+func widgetFake(t *testing.T) (*hubtest.Fake, *unstructured.Unstructured) {
+	t.Helper()
+	crd, err := conformance.WidgetCRD()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := hubtest.NewFake(t, hubtest.WithCRDs(crd))
+	w := &unstructured.Unstructured{Object: map[string]any{"metadata": map[string]any{"name": "w", "namespace": "default"}, "spec": map[string]any{"size": "small"}}}
+	w.SetGroupVersionKind(conformance.WidgetKind)
+	if err := f.Client().Create(t.Context(), w); err != nil {
+		t.Fatal(err)
+	}
+	return f, w
+}
+
+func TestPatchesAreValidated(t *testing.T) {
+	cases := map[string]struct {
+		reason  string
+		status  bool
+		patch   string
+		invalid bool
+		check   func(*unstructured.Unstructured) bool
+	}{
+		"SpecPatch": {reason: "A valid merge patch of the spec is stored.", patch: `{"spec":{"size":"large"}}`, check: func(u *unstructured.Unstructured) bool {
+			s, _, _ := unstructured.NestedString(u.Object, "spec", "size")
+			return s == "large"
+		}},
+		"InvalidSpecPatch": {reason: "A merge patch that breaks the schema is Invalid and undone.", patch: `{"spec":{"size":"huge"}}`, invalid: true},
+		"StatusPatch": {reason: "A valid status patch is stored.", status: true, patch: `{"status":{"phase":"Running"}}`, check: func(u *unstructured.Unstructured) bool {
+			s, _, _ := unstructured.NestedString(u.Object, "status", "phase")
+			return s == "Running"
+		}},
+		"InvalidStatusPatch": {reason: "A status patch that breaks the schema is Invalid and undone.", status: true, patch: `{"status":{"ready":"yes"}}`, invalid: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			f, w := widgetFake(t)
+			before := w.GetResourceVersion()
+			target := &unstructured.Unstructured{}
+			target.SetGroupVersionKind(conformance.WidgetKind)
+			target.SetNamespace("default")
+			target.SetName("w")
+			patch := client.RawPatch(types.MergePatchType, []byte(tc.patch))
+			var err error
+			if tc.status {
+				err = f.Client().Status().Patch(ctx, target, patch)
+			} else {
+				err = f.Client().Patch(ctx, target, patch)
+			}
+			stored := &unstructured.Unstructured{}
+			stored.SetGroupVersionKind(conformance.WidgetKind)
+			if gerr := f.Client().Get(ctx, client.ObjectKey{Namespace: "default", Name: "w"}, stored); gerr != nil {
+				t.Fatal(gerr)
+			}
+			if tc.invalid {
+				size, _, _ := unstructured.NestedString(stored.Object, "spec", "size")
+				_, hasReady, _ := unstructured.NestedFieldNoCopy(stored.Object, "status", "ready")
+				if !hub.IsInvalid(err) || size != "small" || hasReady {
+					t.Errorf("\nReason: %s\npatch = %v, stored size %q, ready present %v; want Invalid and nothing changed (was rv %s)", tc.reason, err, size, hasReady, before)
+				}
+				return
+			}
+			if err != nil || !tc.check(stored) {
+				t.Errorf("\nReason: %s\npatch = %v, stored %v", tc.reason, err, stored.Object)
+			}
+		})
+	}
+}
+
+func TestDeleteAllOf(t *testing.T) {
+	ctx := t.Context()
+	f := hubtest.NewFake(t, hubtest.WithObjects(
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "a", Labels: map[string]string{"batch": "1"}}},
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "b", Labels: map[string]string{"batch": "1"}}},
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "c"}},
+	))
+	if err := f.Client().DeleteAllOf(ctx, &corev1.ConfigMap{}, client.InNamespace("default"), client.MatchingLabels{"batch": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	var left corev1.ConfigMapList
+	if err := f.Client().List(ctx, &left, client.InNamespace("default")); err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, 0, len(left.Items))
+	for _, cm := range left.Items {
+		names = append(names, cm.Name)
+	}
+	if diff := cmp.Diff([]string{"c"}, names); diff != "" {
+		t.Errorf("DeleteAllOf with a selector: -want, +got:\n%s", diff)
+	}
+}
+
+func TestStatusFaults(t *testing.T) {
+	f, w := widgetFake(t)
+	f.InjectFault(hubtest.Fault{Verb: hubtest.VerbUpdate, Subresource: "status", Reason: metav1.StatusReasonConflict, Times: 1})
+	if err := f.Client().Update(t.Context(), w); err != nil {
+		t.Errorf("a status fault hit the main resource: %v", err)
+	}
+	if err := f.Client().Status().Update(t.Context(), w); !hub.IsConflict(err) {
+		t.Errorf("the status update = %v, want the injected Conflict", err)
+	}
 }
