@@ -11,6 +11,8 @@ import (
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/hubkit-dev/hubkit/hub"
 )
 
 // maxIdentifier is PostgreSQL's limit on identifier length, in bytes.
@@ -124,20 +126,9 @@ func validateSet(p *field.Path, items []string) field.ErrorList {
 	return errs
 }
 
-func validateName(p *field.Path, name string) field.ErrorList {
-	if name == "" {
-		return field.ErrorList{field.Required(p, "")}
-	}
-	var errs field.ErrorList
-	for _, msg := range validation.NameIsDNSSubdomain(name, false) {
-		errs = append(errs, field.Invalid(p, name, msg))
-	}
-	return errs
-}
-
 // Validate checks the database with the field paths of its resource.
 func (d Database) Validate() field.ErrorList {
-	errs := validateName(field.NewPath("metadata", "name"), d.Name)
+	errs := hub.ValidateName(field.NewPath("metadata", "name"), d.Name)
 	errs = append(errs, validateIdentifier(field.NewPath("spec", "database"), d.databaseName(), maxIdentifier)...)
 	if d.MasterRole != "" {
 		errs = append(errs, validateIdentifier(field.NewPath("spec", "masterRole"), d.MasterRole, maxIdentifier)...)
@@ -243,14 +234,14 @@ func (u User) privileges() Privilege {
 // must leave room for the operator's 7-character suffix, and the Secret's
 // name ("<secretName>-<name>") must be a valid name.
 func (u User) Validate() field.ErrorList {
-	errs := validateName(field.NewPath("metadata", "name"), u.Name)
+	errs := hub.ValidateName(field.NewPath("metadata", "name"), u.Name)
 	errs = append(errs, validateIdentifier(field.NewPath("spec", "role"), u.role(), maxIdentifier-roleSuffixLength)...)
-	errs = append(errs, validateName(field.NewPath("spec", "database"), u.Database)...)
+	errs = append(errs, hub.ValidateName(field.NewPath("spec", "database"), u.Database)...)
 	if !slices.Contains(Privileges, u.privileges()) {
 		errs = append(errs, field.NotSupported(field.NewPath("spec", "privileges"), u.Privileges, Privileges))
 	}
 	secretPath := field.NewPath("spec", "secretName")
-	errs = append(errs, validateName(secretPath, u.secretName())...)
+	errs = append(errs, hub.ValidateName(secretPath, u.secretName())...)
 	if full := u.secretName() + "-" + u.Name; u.Name != "" && len(full) > utilvalidation.DNS1123SubdomainMaxLength {
 		errs = append(errs, field.Invalid(secretPath, u.secretName(), fmt.Sprintf("the secret name %q would be longer than %d characters", full, utilvalidation.DNS1123SubdomainMaxLength)))
 	}

@@ -7,15 +7,13 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/e2e-framework/pkg/envconf"
 	"sigs.k8s.io/yaml"
 
 	"github.com/hubkit-dev/hubkit/databases"
-	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/objectstore"
 )
 
@@ -40,30 +38,7 @@ func installCRDs(ctx context.Context, cfg *envconf.Config, crds ...*apiextension
 	if err != nil {
 		return err
 	}
-	crdClient := hub.For[*apiextensionsv1.CustomResourceDefinition](c)
-	for _, crd := range crds {
-		if err := crdClient.Apply(ctx, crd.DeepCopy(), hub.ForceOwnership()); err != nil {
-			return fmt.Errorf("installing CRD %s: %w", crd.Name, err)
-		}
-	}
-	for _, crd := range crds {
-		err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
-			got, err := crdClient.Get(ctx, crd.Name)
-			if err != nil {
-				return false, err
-			}
-			for _, cond := range got.Status.Conditions {
-				if cond.Type == apiextensionsv1.Established && cond.Status == apiextensionsv1.ConditionTrue {
-					return true, nil
-				}
-			}
-			return false, nil
-		})
-		if err != nil {
-			return fmt.Errorf("waiting for CRD %s to be established: %w", crd.Name, err)
-		}
-	}
-	return nil
+	return hubtest.InstallCRDs(ctx, c, crds...)
 }
 
 // crdFromFile reads a CRD from a YAML file under testdata/.

@@ -130,3 +130,34 @@ func TestErrorPredicates(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateName(t *testing.T) {
+	p := field.NewPath("metadata", "name")
+	cases := map[string]struct {
+		reason string
+		name   string
+		want   []field.ErrorType
+	}{
+		"Valid": {reason: "A DNS subdomain is a name.", name: "analytics.v2"},
+		"Empty": {reason: "A name is required.", name: "", want: []field.ErrorType{field.ErrorTypeRequired}},
+		"Upper": {reason: "Upper case is refused.", name: "Analytics", want: []field.ErrorType{field.ErrorTypeInvalid}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			errs := hub.ValidateName(p, tc.name)
+			var got []field.ErrorType
+			if len(errs) > 0 {
+				got = make([]field.ErrorType, 0, len(errs))
+			}
+			for _, e := range errs {
+				got = append(got, e.Type)
+				if e.Field != "metadata.name" {
+					t.Errorf("\nReason: %s\nfield %q, want metadata.name", tc.reason, e.Field)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}

@@ -10,26 +10,16 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hubkit-dev/hubkit/secrets"
+
+	"github.com/hubkit-dev/hubkit/hub"
 )
 
 // bucketName is the operator's CRD pattern for bucket names.
 var bucketName = regexp.MustCompile(`^[a-z0-9]([a-z0-9\.-]){1,61}[a-z0-9]$`)
-
-func validateName(p *field.Path, name string) field.ErrorList {
-	if name == "" {
-		return field.ErrorList{field.Required(p, "")}
-	}
-	var errs field.ErrorList
-	for _, msg := range validation.NameIsDNSSubdomain(name, false) {
-		errs = append(errs, field.Invalid(p, name, msg))
-	}
-	return errs
-}
 
 // ValidateBucketName checks name against S3's naming rules: 3 to 63
 // lowercase letters, digits, dots and hyphens, starting and ending with a
@@ -110,7 +100,7 @@ func (b BucketRequest) quotaBytes() (int64, *field.Error) {
 
 // Validate checks the bucket with the field paths of its resource.
 func (b BucketRequest) Validate() field.ErrorList {
-	errs := validateName(field.NewPath("metadata", "name"), b.Name)
+	errs := hub.ValidateName(field.NewPath("metadata", "name"), b.Name)
 	errs = append(errs, ValidateBucketName(field.NewPath("spec", "name"), b.bucket())...)
 	if _, err := b.quotaBytes(); err != nil {
 		errs = append(errs, err)
@@ -282,7 +272,7 @@ func (r PolicyRequest) content() string {
 
 // Validate checks the policy with the field paths of its resource.
 func (r PolicyRequest) Validate() field.ErrorList {
-	errs := validateName(field.NewPath("metadata", "name"), r.Name)
+	errs := hub.ValidateName(field.NewPath("metadata", "name"), r.Name)
 	if name := r.policy(); strings.ContainsAny(name, " \t\r\n") || name == "" {
 		errs = append(errs, field.Invalid(field.NewPath("spec", "name"), name, "a policy name without blanks"))
 	}
@@ -332,7 +322,7 @@ func NewUser(name, accessKey string, secretKey secrets.Value, policies ...string
 // MinIO's rules: an access key of 3 to 20 characters, a secret key of 8 to
 // 40. No error shows the secret key.
 func (u UserRequest) Validate() field.ErrorList {
-	errs := validateName(field.NewPath("metadata", "name"), u.Name)
+	errs := hub.ValidateName(field.NewPath("metadata", "name"), u.Name)
 	if n := len(u.AccessKey); n < minAccessKey || n > maxAccessKey || strings.ContainsAny(u.AccessKey, " \t\r\n=,") {
 		errs = append(errs, field.Invalid(field.NewPath("spec", "accessKey"), u.AccessKey, fmt.Sprintf("%d to %d characters, without blanks, '=' or ','", minAccessKey, maxAccessKey)))
 	}

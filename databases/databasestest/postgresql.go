@@ -2,7 +2,6 @@ package databasestest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
 )
 
 // EnvPostgresBin names the directory of PostgreSQL's server binaries
@@ -77,7 +78,7 @@ func StartPostgreSQL(tb testing.TB) *PostgreSQL {
 	if out, err := initdb.CombinedOutput(); err != nil {
 		tb.Fatalf("databasestest: initdb: %v\n%s", err, out)
 	}
-	pg.Port, err = freePort()
+	pg.Port, err = hubtest.FreeLoopbackPort()
 	if err != nil {
 		tb.Fatalf("databasestest: %v", err)
 	}
@@ -146,19 +147,6 @@ func serverCredential(dir string) (*syscall.Credential, error) {
 		return nil, err
 	}
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
-}
-
-func freePort() (int, error) {
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer func() { _ = l.Close() }()
-	addr, ok := l.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, errors.New("not a TCP address")
-	}
-	return addr.Port, nil
 }
 
 // waitReady waits until the server accepts the superuser's connections.

@@ -121,6 +121,29 @@ func maskedItem(s *corev1.Secret) (map[string]any, error) {
 	return m, nil
 }
 
+// writeItem answers with obj as conv shows it.
+func writeItem[T any](w http.ResponseWriter, r *http.Request, obj T, conv func(T) (map[string]any, error)) {
+	m, err := conv(obj)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+// deleteByID deletes the object the request's {id} names with del.
+func deleteByID(w http.ResponseWriter, r *http.Request, del func(id string) error) {
+	id, err := pathID(r)
+	if err == nil {
+		err = del(id)
+	}
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
 // page is Spring's Page JSON, which the resource manager's lists return.
 type page struct {
 	Content          []map[string]any `json:"content"`
@@ -273,12 +296,7 @@ func relevantGet[T client.Object](w http.ResponseWriter, r *http.Request, p *pla
 		writeError(w, r, err)
 		return
 	}
-	m, err := item(obj)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
+	writeItem[runtime.Object](w, r, obj, item)
 }
 
 // registerAPI adds the resource manager's REST API to mux. platformFor
@@ -343,15 +361,7 @@ func (s *server) logs(deployment bool) func(http.ResponseWriter, *http.Request, 
 }
 
 func deleteJob(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	id, err := pathID(r)
-	if err == nil {
-		err = p.Workloads().DeleteJob(r.Context(), id)
-	}
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusOK)
+	deleteByID(w, r, func(id string) error { return p.Workloads().DeleteJob(r.Context(), id) })
 }
 
 // pvcRequest is the resource manager's PVC create body.
@@ -390,28 +400,15 @@ func createPVC(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 		writeError(w, r, err)
 		return
 	}
-	m, err := item(pvc)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
+	writeItem[runtime.Object](w, r, pvc, item)
 }
 
 func deletePVC(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	id, err := pathID(r)
-	if err == nil {
-		var opts []storage.DeleteOption
-		if r.URL.Query().Get("force") == "true" {
-			opts = append(opts, storage.Force())
-		}
-		err = p.Storage().Delete(r.Context(), id, opts...)
+	var opts []storage.DeleteOption
+	if r.URL.Query().Get("force") == "true" {
+		opts = append(opts, storage.Force())
 	}
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusOK)
+	deleteByID(w, r, func(id string) error { return p.Storage().Delete(r.Context(), id, opts...) })
 }
 
 func listStorageClasses(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
@@ -457,12 +454,7 @@ func (s *server) getSecret(w http.ResponseWriter, r *http.Request, p *platform.P
 		writeError(w, r, err)
 		return
 	}
-	m, err := maskedItem(obj)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
+	writeItem(w, r, obj, maskedItem)
 }
 
 // secretRequest is the resource manager's secret create body.
@@ -495,15 +487,7 @@ func createSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) 
 }
 
 func deleteSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	id, err := pathID(r)
-	if err == nil {
-		err = p.Secrets().Delete(r.Context(), id)
-	}
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusOK)
+	deleteByID(w, r, func(id string) error { return p.Secrets().Delete(r.Context(), id) })
 }
 
 func decodeSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
@@ -621,12 +605,7 @@ func (s *server) getCR(w http.ResponseWriter, r *http.Request, p *platform.Platf
 		writeError(w, r, err)
 		return
 	}
-	m, err := crItem(obj)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
+	writeItem(w, r, obj, crItem)
 }
 
 // crBody reads a custom resource body: the full CR JSON, "id" allowed.
@@ -656,12 +635,7 @@ func (s *server) createCR(w http.ResponseWriter, r *http.Request, p *platform.Pl
 		writeError(w, r, err)
 		return
 	}
-	m, err := crItem(u)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
+	writeItem(w, r, u, crItem)
 }
 
 func (s *server) updateCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
@@ -694,12 +668,7 @@ func (s *server) updateCR(w http.ResponseWriter, r *http.Request, p *platform.Pl
 		writeError(w, r, err)
 		return
 	}
-	m, err := crItem(updated)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, m)
+	writeItem(w, r, updated, crItem)
 }
 
 func (s *server) deleteCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
@@ -708,13 +677,5 @@ func (s *server) deleteCR(w http.ResponseWriter, r *http.Request, p *platform.Pl
 		writeCRError(w, r, err)
 		return
 	}
-	id, err := pathID(r)
-	if err == nil {
-		err = res.Delete(r.Context(), id)
-	}
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusOK)
+	deleteByID(w, r, func(id string) error { return res.Delete(r.Context(), id) })
 }

@@ -395,14 +395,9 @@ func (c *fakeClient) Patch(ctx context.Context, obj client.Object, patch client.
 		return err
 	}
 	key := client.ObjectKeyFromObject(obj)
-	old, err := c.current(ctx, gvk, key)
-	if err != nil && !apierrors.IsNotFound(err) {
+	old, err := c.beforeMerge(ctx, gvk, key)
+	if err != nil {
 		return err
-	}
-	if old == nil {
-		if err := c.checkNamespace(ctx, gvk, key.Namespace); err != nil {
-			return err
-		}
 	}
 	if err := c.f.currentRaw().Patch(ctx, obj, patch, opts...); err != nil {
 		return err
@@ -412,6 +407,19 @@ func (c *fakeClient) Patch(ctx context.Context, obj client.Object, patch client.
 		return err
 	}
 	return copyInto(stored, obj)
+}
+
+// beforeMerge reads the object a patch or an apply merges into, nil when it
+// would create one, in which case its namespace must admit it.
+func (c *fakeClient) beforeMerge(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey) (client.Object, error) {
+	old, err := c.current(ctx, gvk, key)
+	if err == nil {
+		return old, nil
+	}
+	if !apierrors.IsNotFound(err) {
+		return nil, err
+	}
+	return nil, c.checkNamespace(ctx, gvk, key.Namespace)
 }
 
 func fieldOwnerOf(opts []client.PatchOption) string {
@@ -449,14 +457,9 @@ func (c *fakeClient) Apply(ctx context.Context, config runtime.ApplyConfiguratio
 		return err
 	}
 	key := client.ObjectKeyFromObject(u)
-	old, err := c.current(ctx, gvk, key)
-	if err != nil && !apierrors.IsNotFound(err) {
+	old, err := c.beforeMerge(ctx, gvk, key)
+	if err != nil {
 		return err
-	}
-	if old == nil {
-		if err := c.checkNamespace(ctx, gvk, key.Namespace); err != nil {
-			return err
-		}
 	}
 	if err := c.f.currentRaw().Apply(ctx, config, opts...); err != nil {
 		return err

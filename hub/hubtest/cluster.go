@@ -131,14 +131,22 @@ func (r *Real) IsReal() bool { return true }
 // InstallCRDs applies the CRDs and waits until they are established and
 // their kinds resolve.
 func (r *Real) InstallCRDs(ctx context.Context, crds ...*apiextensionsv1.CustomResourceDefinition) error {
-	crdClient := hub.For[*apiextensionsv1.CustomResourceDefinition](r.Hub(hub.WithFieldOwner("hubtest")))
+	return InstallCRDs(ctx, r.Hub(hub.WithFieldOwner("hubtest")), crds...)
+}
+
+// InstallCRDs applies crds to the cluster of c with server-side apply and
+// waits until the API server has established them and c resolves their
+// kinds: what a test or an e2e setup needs before it writes custom
+// resources.
+func InstallCRDs(ctx context.Context, c *hub.Client, crds ...*apiextensionsv1.CustomResourceDefinition) error {
+	crdClient := hub.For[*apiextensionsv1.CustomResourceDefinition](c)
 	for _, crd := range crds {
 		if err := crdClient.Apply(ctx, crd.DeepCopy(), hub.ForceOwnership()); err != nil {
 			return fmt.Errorf("hubtest: installing CRD %s: %w", crd.Name, err)
 		}
 	}
 	for _, crd := range crds {
-		err := r.WaitFor(ctx, "CRD "+crd.Name+" is established", time.Minute, func(ctx context.Context) (bool, error) {
+		err := poll(ctx, "CRD "+crd.Name+" is established", 100*time.Millisecond, time.Minute, func(ctx context.Context) (bool, error) {
 			got, err := crdClient.Get(ctx, crd.Name)
 			if err != nil {
 				return false, err
@@ -155,8 +163,8 @@ func (r *Real) InstallCRDs(ctx context.Context, crds ...*apiextensionsv1.CustomR
 		}
 		for _, v := range crd.Spec.Versions {
 			gk := crd.Spec.Names.Kind
-			err := r.WaitFor(ctx, "kind "+gk+" resolves", time.Minute, func(context.Context) (bool, error) {
-				_, err := r.client.RESTMapper().RESTMapping(schemaGroupKind(crd.Spec.Group, gk), v.Name)
+			err := poll(ctx, "kind "+gk+" resolves", 100*time.Millisecond, time.Minute, func(context.Context) (bool, error) {
+				_, err := c.Kube().RESTMapper().RESTMapping(schemaGroupKind(crd.Spec.Group, gk), v.Name)
 				return err == nil, nil
 			})
 			if err != nil {
@@ -170,7 +178,13 @@ func (r *Real) InstallCRDs(ctx context.Context, crds ...*apiextensionsv1.CustomR
 // WaitFor polls condition every 100ms until it holds, fails, or timeout
 // passes.
 func (r *Real) WaitFor(ctx context.Context, what string, timeout time.Duration, condition func(context.Context) (bool, error)) error {
-	if err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, timeout, true, condition); err != nil {
+	return poll(ctx, what, 100*time.Millisecond, timeout, condition)
+}
+
+// poll calls condition every interval until it holds, fails, or timeout
+// passes; the error says what was awaited.
+func poll(ctx context.Context, what string, interval, timeout time.Duration, condition func(context.Context) (bool, error)) error {
+	if err := wait.PollUntilContextTimeout(ctx, interval, timeout, true, condition); err != nil {
 		return fmt.Errorf("hubtest: waiting until %s: %w", what, err)
 	}
 	return nil

@@ -17,7 +17,6 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -370,14 +369,10 @@ func (f *Fake) AddSimulators(sims ...Simulator) {
 }
 
 // WaitFor polls condition every 10ms until it holds, fails, or timeout
-// passes (on the fake's own clock's wall-time counterpart: condition is
-// called as often as the fake needs; simulated controllers act on every
-// write, so most waits end at once).
+// passes. Simulated controllers act on every write, so most waits end at
+// once.
 func (f *Fake) WaitFor(ctx context.Context, what string, timeout time.Duration, condition func(context.Context) (bool, error)) error {
-	if err := wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, timeout, true, condition); err != nil {
-		return fmt.Errorf("hubtest: waiting until %s: %w", what, err)
-	}
-	return nil
+	return poll(ctx, what, 10*time.Millisecond, timeout, condition)
 }
 
 // CreateNamespace creates a namespace named after prefix with a random

@@ -4,7 +4,6 @@ package objectstoretest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/secrets"
 )
 
@@ -41,11 +41,11 @@ func StartMinIO(tb testing.TB) *MinIO {
 	if err != nil {
 		tb.Fatalf("objectstoretest: %v", err)
 	}
-	port, err := freePort()
+	port, err := hubtest.FreeLoopbackPort()
 	if err != nil {
 		tb.Fatalf("objectstoretest: %v", err)
 	}
-	consolePort, err := freePort()
+	consolePort, err := hubtest.FreeLoopbackPort()
 	if err != nil {
 		tb.Fatalf("objectstoretest: %v", err)
 	}
@@ -104,19 +104,6 @@ func minioBin() (string, error) {
 		}
 		dir = parent
 	}
-}
-
-func freePort() (int, error) {
-	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer func() { _ = l.Close() }()
-	addr, ok := l.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, errors.New("not a TCP address")
-	}
-	return addr.Port, nil
 }
 
 // waitLive waits until MinIO's liveness endpoint answers.

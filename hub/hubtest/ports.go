@@ -1,0 +1,22 @@
+package hubtest
+
+import (
+	"context"
+	"errors"
+	"net"
+)
+
+// FreeLoopbackPort returns a TCP port on 127.0.0.1 that nothing listens on,
+// for tests that start a server of their own (PostgreSQL, MinIO).
+func FreeLoopbackPort() (int, error) {
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = l.Close() }()
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, errors.New("hubtest: the listener has no TCP address")
+	}
+	return addr.Port, nil
+}
