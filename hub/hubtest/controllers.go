@@ -26,7 +26,39 @@ func builtinControllers() []Simulator {
 		SimulatorFunc(claimBinder),
 		SimulatorFunc(podRunner),
 		SimulatorFunc(jobStarter),
+		SimulatorFunc(namespacePublisher),
 	}
+}
+
+// rootCAConfigMap is the ConfigMap kube-controller-manager's root-CA
+// publisher puts into every namespace.
+const rootCAConfigMap = "kube-root-ca.crt"
+
+// fakeRootCA stands in for the cluster's CA bundle in rootCAConfigMap.
+const fakeRootCA = "-----BEGIN CERTIFICATE-----\nhubtest fake cluster CA\n-----END CERTIFICATE-----\n"
+
+// namespacePublisher puts into each new namespace what a real cluster's
+// controllers put there: the root CA bundle (ConfigMap kube-root-ca.crt)
+// and the ServiceAccount "default". Code and tests that list everything in
+// a namespace see them on the fake as they do on a real cluster.
+func namespacePublisher(ctx context.Context, f *Fake, ev Event) error {
+	ns, ok := ev.Object.(*corev1.Namespace)
+	if !ok || ev.Type != EventCreated {
+		return nil
+	}
+	objs := []client.Object{
+		&corev1.ConfigMap{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: rootCAConfigMap},
+			Data:       map[string]string{"ca.crt": fakeRootCA},
+		},
+		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: "default"}},
+	}
+	for _, obj := range objs {
+		if err := f.Client().Create(ctx, obj); err != nil && !apierrors.IsAlreadyExists(err) {
+			return fmt.Errorf("publishing %s into namespace %s: %w", obj.GetName(), ns.Name, err)
+		}
+	}
+	return nil
 }
 
 // deploymentController reports every Deployment's replicas as updated,

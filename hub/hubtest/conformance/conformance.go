@@ -2,8 +2,11 @@
 // and run on both the in-memory fake and a real API server: CRUD and label
 // selection, custom resource validation and defaulting, optimistic
 // concurrency, server-side apply ownership, metadata.generation, status
-// subresource isolation, garbage collection in each propagation mode, and
-// namespace deletion.
+// subresource isolation, garbage collection in each propagation mode,
+// namespace deletion, and the objects published into every new namespace.
+// Scenarios look only at their own objects (a real cluster adds objects of
+// its own to each namespace, when it chooses) and wait for what a controller
+// does.
 //
 // A scenario that passes on one cluster and fails on the other is a bug in
 // the fake. The unit tests of hubtest run Run on hubtest.NewFake; the e2e
@@ -15,8 +18,10 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,6 +76,7 @@ func Scenarios() []Scenario {
 		{"StatusSubresource", statusSubresource},
 		{"GarbageCollection", garbageCollection},
 		{"NamespaceDeletion", namespaceDeletion},
+		{"NamespacePublishedObjects", namespacePublishedObjects},
 	}
 }
 
@@ -127,11 +133,17 @@ func names[T client.Object](items []T) []string {
 
 func crudAndSelectors(ctx context.Context, t *testing.T, c hubtest.Cluster, ns string) {
 	cms := configMaps(c, ns)
+	// Every object of the scenario carries this label and every selector below
+	// is scoped to it: a real cluster puts objects of its own into each new
+	// namespace (kube-controller-manager publishes kube-root-ca.crt, at a
+	// moment of its choosing), and "!tier" would select them too.
+	const scope = "conformance.hubkit.dev/scenario=crud"
 	for name, labels := range map[string]map[string]string{
 		"db":    {"app": "db", "tier": "backend"},
 		"cache": {"app": "cache", "tier": "backend"},
 		"ui":    {"app": "ui"},
 	} {
+		labels["conformance.hubkit.dev/scenario"] = "crud"
 		if err := cms.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}, Data: map[string]string{"k": name}}); err != nil {
 			t.Fatalf("create %s: %v", name, err)
 		}
@@ -154,7 +166,11 @@ func crudAndSelectors(ctx context.Context, t *testing.T, c hubtest.Cluster, ns s
 		"app=db|app=ui":       {"db", "ui"},
 	}
 	for selector, want := range cases {
-		items, err := cms.ListMatching(ctx, hub.MustParseSelector(selector))
+		terms := strings.Split(selector, "|")
+		for i := range terms {
+			terms[i] = scope + "," + terms[i]
+		}
+		items, err := cms.ListMatching(ctx, hub.MustParseSelector(strings.Join(terms, "|")))
 		if err != nil {
 			t.Fatalf("list %q: %v", selector, err)
 		}
@@ -530,6 +546,33 @@ func checkOrphans(ctx context.Context, t *testing.T, c hubtest.Cluster, cms *hub
 	}
 	if got, err := cms.Get(ctx, grandchild); err != nil || len(got.OwnerReferences) != 1 {
 		t.Errorf("the orphan's own dependent must stay as it was: %v, %v", got, err)
+	}
+}
+
+// namespacePublishedObjects checks that a new namespace gets what the
+// cluster's own controllers put into every namespace: the root CA bundle
+// and the ServiceAccount "default". A real cluster publishes them at a
+// moment of its choosing, so the scenario waits for them.
+func namespacePublishedObjects(ctx context.Context, t *testing.T, c hubtest.Cluster, ns string) {
+	err := c.WaitFor(ctx, "kube-root-ca.crt and the default ServiceAccount", waitTimeout, func(ctx context.Context) (bool, error) {
+		cm, err := configMaps(c, ns).Get(ctx, "kube-root-ca.crt")
+		if hub.IsNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if cm.Data["ca.crt"] == "" {
+			return false, fmt.Errorf("kube-root-ca.crt has no ca.crt: %v", slices.Sorted(maps.Keys(cm.Data)))
+		}
+		_, err = hub.For[*corev1.ServiceAccount](c.Hub(hub.WithNamespace(ns))).Get(ctx, "default")
+		if hub.IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
