@@ -77,6 +77,7 @@ func newProvisionerEnv(t *testing.T) *provisionerEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(prov.Close)
 	return &provisionerEnv{pg: pg, fake: f, c: databases.NewClient(h), prov: prov, clnt: f.Client()}
 }
 

@@ -253,7 +253,7 @@ func (c *fakeClient) Create(ctx context.Context, obj client.Object, opts ...clie
 	}
 	obj.GetObjectKind().SetGroupVersionKind(gvk)
 	c.f.index.put(gvk, obj)
-	c.f.dispatch(ctx, EventCreated, gvk, obj)
+	c.f.dispatch(ctx, EventCreated, gvk, obj, nil)
 	return nil
 }
 
@@ -353,7 +353,7 @@ func (c *fakeClient) Update(ctx context.Context, obj client.Object, opts ...clie
 		return err
 	}
 	obj.GetObjectKind().SetGroupVersionKind(gvk)
-	c.afterWrite(ctx, gvk, obj)
+	c.afterWrite(ctx, gvk, obj, old)
 	return nil
 }
 
@@ -370,7 +370,7 @@ func (c *fakeClient) nextGeneration(gvk schema.GroupVersionKind, content, oldCon
 // afterWrite records a successful write and tells the simulators. An
 // update that removed the last finalizer of an object being deleted has
 // deleted it; then its dependents are collected.
-func (c *fakeClient) afterWrite(ctx context.Context, gvk schema.GroupVersionKind, obj client.Object) {
+func (c *fakeClient) afterWrite(ctx context.Context, gvk schema.GroupVersionKind, obj, old client.Object) {
 	key := client.ObjectKeyFromObject(obj)
 	if obj.GetDeletionTimestamp() != nil && len(obj.GetFinalizers()) == 0 {
 		if _, err := c.current(ctx, gvk, key); apierrors.IsNotFound(err) {
@@ -379,7 +379,7 @@ func (c *fakeClient) afterWrite(ctx context.Context, gvk schema.GroupVersionKind
 		}
 	}
 	c.f.index.put(gvk, obj)
-	c.f.dispatch(ctx, EventUpdated, gvk, obj)
+	c.f.dispatch(ctx, EventUpdated, gvk, obj, old)
 }
 
 func (c *fakeClient) Patch(ctx context.Context, obj client.Object, patch client.Patch, opts ...client.PatchOption) error {
@@ -550,10 +550,10 @@ func (c *fakeClient) settle(ctx context.Context, gvk schema.GroupVersionKind, ke
 	stored.GetObjectKind().SetGroupVersionKind(gvk)
 	if old == nil {
 		c.f.index.put(gvk, stored)
-		c.f.dispatch(ctx, EventCreated, gvk, stored)
+		c.f.dispatch(ctx, EventCreated, gvk, stored, nil)
 		return stored, nil
 	}
-	c.afterWrite(ctx, gvk, stored)
+	c.afterWrite(ctx, gvk, stored, old)
 	return stored, nil
 }
 
@@ -649,7 +649,7 @@ func (s *fakeSubResourceClient) Update(ctx context.Context, obj client.Object, o
 		return err
 	}
 	obj.GetObjectKind().SetGroupVersionKind(gvk)
-	s.c.afterWrite(ctx, gvk, obj)
+	s.c.afterWrite(ctx, gvk, obj, old)
 	return nil
 }
 
@@ -737,7 +737,7 @@ func (s *fakeSubResourceClient) afterStatusWrite(ctx context.Context, gvk schema
 		return err
 	}
 	stored.GetObjectKind().SetGroupVersionKind(gvk)
-	s.c.afterWrite(ctx, gvk, stored)
+	s.c.afterWrite(ctx, gvk, stored, old)
 	if into != nil {
 		return copyInto(stored, into)
 	}

@@ -66,7 +66,7 @@ func (c *fakeClient) Delete(ctx context.Context, obj client.Object, opts ...clie
 	if stillThere, err := c.current(ctx, gvk, client.ObjectKeyFromObject(current)); err == nil {
 		// Finalizers hold it; it goes when the last one is removed.
 		c.f.index.put(gvk, stillThere)
-		c.f.dispatch(ctx, EventUpdated, gvk, stillThere)
+		c.f.dispatch(ctx, EventUpdated, gvk, stillThere, current)
 		return nil
 	}
 	c.gone(ctx, gvk, current, policy)
@@ -76,7 +76,7 @@ func (c *fakeClient) Delete(ctx context.Context, obj client.Object, opts ...clie
 // gone records that obj no longer exists and collects its dependents.
 func (c *fakeClient) gone(ctx context.Context, gvk schema.GroupVersionKind, obj client.Object, policy metav1.DeletionPropagation) {
 	c.f.index.drop(objectKey{gvk: gvk, namespace: obj.GetNamespace(), name: obj.GetName()})
-	c.f.dispatch(ctx, EventDeleted, gvk, obj)
+	c.f.dispatch(ctx, EventDeleted, gvk, obj, nil)
 	if policy != metav1.DeletePropagationOrphan {
 		for _, dep := range c.f.index.dependentsOf(obj.GetUID()) {
 			if err := c.collect(ctx, dep, obj.GetUID(), metav1.DeletePropagationBackground); err != nil && !apierrors.IsNotFound(err) {
@@ -111,13 +111,14 @@ func (c *fakeClient) dropOwner(ctx context.Context, dep objectKey, owner types.U
 	if err != nil {
 		return client.IgnoreNotFound(err)
 	}
+	old, _ := obj.DeepCopyObject().(client.Object)
 	refs := slices.DeleteFunc(obj.GetOwnerReferences(), func(ref metav1.OwnerReference) bool { return ref.UID == owner })
 	obj.SetOwnerReferences(refs)
 	if err := c.f.currentRaw().Update(ctx, obj); err != nil {
 		return fmt.Errorf("hubtest: orphaning %s %s/%s: %w", dep.gvk.Kind, dep.namespace, dep.name, err)
 	}
 	c.f.index.put(dep.gvk, obj)
-	c.f.dispatch(ctx, EventUpdated, dep.gvk, obj)
+	c.f.dispatch(ctx, EventUpdated, dep.gvk, obj, old)
 	return nil
 }
 
@@ -163,5 +164,5 @@ func (c *fakeClient) finishNamespace(ctx context.Context, name string) {
 	}
 	gvk := corev1.SchemeGroupVersion.WithKind("Namespace")
 	c.f.index.drop(objectKey{gvk: gvk, name: name})
-	c.f.dispatch(ctx, EventDeleted, gvk, &ns)
+	c.f.dispatch(ctx, EventDeleted, gvk, &ns, nil)
 }

@@ -29,6 +29,10 @@ type Event struct {
 	// Object is a copy of the object as stored (as it was, for Deleted):
 	// typed when the scheme knows its kind, unstructured otherwise.
 	Object client.Object
+	// Old is a copy of the object before an Updated event, as a watch's
+	// update event carries it, so that a controller's predicates can tell
+	// what changed; nil for other events.
+	Old client.Object
 }
 
 // A Simulator adds the behaviour of a controller or an upstream operator to
@@ -59,7 +63,7 @@ type depthKey struct{}
 
 // dispatch tells every Simulator of a change. Simulator errors fail the test:
 // they mean the simulation itself is broken.
-func (f *Fake) dispatch(ctx context.Context, typ EventType, gvk schema.GroupVersionKind, obj client.Object) {
+func (f *Fake) dispatch(ctx context.Context, typ EventType, gvk schema.GroupVersionKind, obj, old client.Object) {
 	depth, _ := ctx.Value(depthKey{}).(int)
 	if depth >= maxSimulationDepth {
 		f.tb.Errorf("hubtest: simulators reacted to each other %d times in a row on %s %s: a Simulator writes without a change", depth, gvk.Kind, client.ObjectKeyFromObject(obj))
@@ -75,7 +79,13 @@ func (f *Fake) dispatch(ctx context.Context, typ EventType, gvk schema.GroupVers
 			continue
 		}
 		copied.GetObjectKind().SetGroupVersionKind(gvk)
-		if err := sim.Simulate(ctx, f, Event{Type: typ, Kind: gvk, Object: copied}); err != nil {
+		ev := Event{Type: typ, Kind: gvk, Object: copied}
+		if old != nil && typ == EventUpdated {
+			if ev.Old, ok = old.DeepCopyObject().(client.Object); ok {
+				ev.Old.GetObjectKind().SetGroupVersionKind(gvk)
+			}
+		}
+		if err := sim.Simulate(ctx, f, ev); err != nil {
 			f.tb.Errorf("hubtest: simulator %T on %s %s %s: %v", sim, typ, gvk.Kind, client.ObjectKeyFromObject(obj), err)
 		}
 	}

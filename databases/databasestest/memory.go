@@ -1,0 +1,298 @@
+package databasestest
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/hubkit-dev/hubkit/databases"
+	"github.com/hubkit-dev/hubkit/secrets"
+)
+
+// publicSchemaOwner owns every new database's public schema, as in
+// PostgreSQL 15 and later.
+const publicSchemaOwner = "pg_database_owner"
+
+// availableExtensions are the extensions the in-memory server can create:
+// those of PostgreSQL's contrib modules that platforms ask for.
+var availableExtensions = []string{
+	"btree_gin", "btree_gist", "citext", "cube", "earthdistance", "fuzzystrmatch", "hstore", "intarray",
+	"ltree", "pg_stat_statements", "pg_trgm", "pgcrypto", "postgres_fdw", "tablefunc", "unaccent", "uuid-ossp",
+}
+
+// An InMemoryPostgreSQL is a databases.Server that keeps a PostgreSQL
+// catalogue in memory: roles with their passwords and memberships,
+// databases with their owners, schemas with their grants, and extensions.
+// It answers as a real PostgreSQL does (the contract suite, RunServerContract,
+// proves it), including its errors. It is safe for concurrent use.
+type InMemoryPostgreSQL struct {
+	mu        sync.Mutex
+	admin     string
+	roles     map[string]*memoryRole
+	databases map[string]*memoryDatabase
+}
+
+type memoryRole struct {
+	login    bool
+	password string
+	memberOf map[string]bool
+}
+
+type memoryDatabase struct {
+	owner      string
+	schemas    map[string]*memorySchema
+	extensions map[string]bool
+}
+
+type memorySchema struct {
+	owner  string
+	grants map[grantKey]map[string]bool
+}
+
+type grantKey struct{ on, to string }
+
+var _ databases.Server = (*InMemoryPostgreSQL)(nil)
+
+// NewInMemoryPostgreSQL returns an empty server administered as the
+// superuser "postgres".
+func NewInMemoryPostgreSQL() *InMemoryPostgreSQL {
+	return &InMemoryPostgreSQL{
+		admin:     "postgres",
+		roles:     map[string]*memoryRole{"postgres": {login: true, memberOf: map[string]bool{}}},
+		databases: map[string]*memoryDatabase{},
+	}
+}
+
+func missing(what string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(what, args...), databases.ErrMissing)
+}
+
+// Admin names the administrator.
+func (m *InMemoryPostgreSQL) Admin() string { return m.admin }
+
+// Password returns a login role's password, for tests that check what a
+// user's Secret holds.
+func (m *InMemoryPostgreSQL) Password(role string) (secrets.Value, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.roles[role]
+	if !ok || !r.login {
+		return secrets.Value{}, false
+	}
+	return secrets.Plain(r.password), true
+}
+
+// Role reports a role.
+func (m *InMemoryPostgreSQL) Role(_ context.Context, name string) (databases.RoleState, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.roles[name]
+	if !ok {
+		return databases.RoleState{}, nil
+	}
+	return databases.RoleState{Exists: true, Login: r.login, MemberOf: slices.Sorted(maps.Keys(r.memberOf))}, nil
+}
+
+// CreateRole creates a group or login role.
+func (m *InMemoryPostgreSQL) CreateRole(_ context.Context, name string, password secrets.Value) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.roles[name]; ok {
+		return fmt.Errorf("creating role %q: role %q %w", name, name, databases.ErrExists)
+	}
+	m.roles[name] = &memoryRole{login: !password.IsEmpty(), password: password.Reveal(), memberOf: map[string]bool{}}
+	return nil
+}
+
+// SetPassword sets a role's password; it can log in afterwards.
+func (m *InMemoryPostgreSQL) SetPassword(_ context.Context, name string, password secrets.Value) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.roles[name]
+	if !ok {
+		return missing("setting the password of role %q: role %q", name, name)
+	}
+	r.login, r.password = true, password.Reveal()
+	return nil
+}
+
+// GrantRole makes member a member of group.
+func (m *InMemoryPostgreSQL) GrantRole(_ context.Context, group, member string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, role := range []string{group, member} {
+		if _, ok := m.roles[role]; !ok {
+			return missing("granting %q to %q: role %q", group, member, role)
+		}
+	}
+	m.roles[member].memberOf[group] = true
+	return nil
+}
+
+// DropRole drops a role, refusing, as PostgreSQL does, while it owns a
+// database or a schema or holds privileges in one.
+func (m *InMemoryPostgreSQL) DropRole(_ context.Context, name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.roles[name]; !ok {
+		return nil
+	}
+	for dbName, db := range m.databases {
+		if db.owner == name {
+			return fmt.Errorf("dropping role %q: role %q cannot be dropped because some objects depend on it: owner of database %s", name, name, dbName)
+		}
+		for schemaName, s := range db.schemas {
+			if s.owner == name || slices.ContainsFunc(slices.Collect(maps.Keys(s.grants)), func(k grantKey) bool { return k.to == name }) {
+				return fmt.Errorf("dropping role %q: role %q cannot be dropped because some objects depend on it: schema %s in database %s", name, name, schemaName, dbName)
+			}
+		}
+	}
+	delete(m.roles, name)
+	for _, r := range m.roles {
+		delete(r.memberOf, name)
+	}
+	return nil
+}
+
+// HandOver gives the schemas from owns in database to to, and revokes what
+// from was granted there.
+func (m *InMemoryPostgreSQL) HandOver(_ context.Context, database, from, to string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	db, ok := m.databases[database]
+	if !ok {
+		return nil
+	}
+	if _, ok := m.roles[from]; !ok {
+		return nil
+	}
+	if _, ok := m.roles[to]; !ok {
+		return missing("handing over what %q owns in database %q: role %q", from, database, to)
+	}
+	for _, s := range db.schemas {
+		if s.owner == from {
+			s.owner = to
+		}
+		for k := range s.grants {
+			if k.to == from {
+				delete(s.grants, k)
+			}
+		}
+	}
+	return nil
+}
+
+// Database reports a database.
+func (m *InMemoryPostgreSQL) Database(_ context.Context, name string) (databases.DatabaseState, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	db, ok := m.databases[name]
+	if !ok {
+		return databases.DatabaseState{}, nil
+	}
+	state := databases.DatabaseState{Exists: true, Owner: db.owner, Schemas: map[string]databases.SchemaState{},
+		Extensions: slices.Sorted(maps.Keys(db.extensions))}
+	for schemaName, s := range db.schemas {
+		var grants []databases.Grant
+		for k, privileges := range s.grants {
+			grants = append(grants, databases.Grant{On: k.on, To: k.to, Privileges: slices.Sorted(maps.Keys(privileges))})
+		}
+		sort.Slice(grants, func(i, j int) bool {
+			if grants[i].On != grants[j].On {
+				return grants[i].On < grants[j].On
+			}
+			return grants[i].To < grants[j].To
+		})
+		state.Schemas[schemaName] = databases.SchemaState{Owner: s.owner, Grants: grants}
+	}
+	return state, nil
+}
+
+// CreateDatabase creates a database with its public schema.
+func (m *InMemoryPostgreSQL) CreateDatabase(_ context.Context, name, owner string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.databases[name]; ok {
+		return fmt.Errorf("creating database %q: database %q %w", name, name, databases.ErrExists)
+	}
+	if _, ok := m.roles[owner]; !ok {
+		return missing("creating database %q: role %q", name, owner)
+	}
+	m.databases[name] = &memoryDatabase{owner: owner, extensions: map[string]bool{},
+		schemas: map[string]*memorySchema{"public": {owner: publicSchemaOwner, grants: map[grantKey]map[string]bool{}}}}
+	return nil
+}
+
+// DropDatabase drops a database.
+func (m *InMemoryPostgreSQL) DropDatabase(_ context.Context, name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.databases, name)
+	return nil
+}
+
+// CreateSchema creates a schema unless it exists.
+func (m *InMemoryPostgreSQL) CreateSchema(_ context.Context, database, schema, owner string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	db, ok := m.databases[database]
+	if !ok {
+		return missing("creating schema %q: database %q", schema, database)
+	}
+	if _, ok := m.roles[owner]; !ok {
+		return missing("creating schema %q: role %q", schema, owner)
+	}
+	if _, ok := db.schemas[schema]; !ok {
+		db.schemas[schema] = &memorySchema{owner: owner, grants: map[grantKey]map[string]bool{}}
+	}
+	return nil
+}
+
+// Grant gives g in schema.
+func (m *InMemoryPostgreSQL) Grant(_ context.Context, database, schema string, g databases.Grant) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	db, ok := m.databases[database]
+	if !ok {
+		return missing("granting in schema %q: database %q", schema, database)
+	}
+	s, ok := db.schemas[schema]
+	if !ok {
+		return missing("granting in schema %q: schema %q", schema, schema)
+	}
+	if _, ok := m.roles[g.To]; !ok {
+		return missing("granting in schema %q: role %q", schema, g.To)
+	}
+	if !slices.Contains([]string{databases.OnSchema, databases.OnTables, databases.OnSequences, databases.OnFunctions}, g.On) {
+		return fmt.Errorf("granting %s in schema %q: no such kind of object", g.On, schema)
+	}
+	if g.To == s.owner {
+		return nil // an owner's own privileges are implicit
+	}
+	key := grantKey{on: g.On, to: g.To}
+	if s.grants[key] == nil {
+		s.grants[key] = map[string]bool{}
+	}
+	for _, p := range g.Privileges {
+		s.grants[key][p] = true
+	}
+	return nil
+}
+
+// CreateExtension creates an extension unless it exists.
+func (m *InMemoryPostgreSQL) CreateExtension(_ context.Context, database, name string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	db, ok := m.databases[database]
+	if !ok {
+		return missing("creating extension %q: database %q", name, database)
+	}
+	if !slices.Contains(availableExtensions, name) {
+		return missing("creating extension %q: extension %q is not available, its control file", name, name)
+	}
+	db.extensions[name] = true
+	return nil
+}
