@@ -25,7 +25,7 @@ func ExampleClient_CreateUser() {
 		log.Fatal(err)
 	}
 	f := hubtest.NewFake(hubtest.Standalone(), hubtest.WithScheme(scheme), hubtest.WithCRDs(objectstore.CRDs()...),
-		hubtest.WithSimulators(objectstoretest.Operator{}),
+		hubtest.WithSimulators(objectstoretest.NewOperator()),
 		hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
 	store := objectstore.NewClient(f.Hub(hub.WithNamespace("team-a")))
 

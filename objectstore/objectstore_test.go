@@ -148,7 +148,7 @@ func newFake(t *testing.T) (*objectstore.Client, *hubtest.Fake) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := hubtest.NewFake(t, hubtest.WithScheme(scheme), hubtest.WithCRDs(objectstore.CRDs()...), hubtest.WithSimulators(objectstoretest.Operator{}),
+	f := hubtest.NewFake(t, hubtest.WithScheme(scheme), hubtest.WithCRDs(objectstore.CRDs()...), hubtest.WithSimulators(objectstoretest.NewOperator()),
 		hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
 	return objectstore.NewClient(f.Hub(hub.WithNamespace("team-a"))), f
 }

@@ -45,7 +45,7 @@ func CRDs() []*apiextensionsv1.CustomResourceDefinition {
 // Simulators returns the simulated upstream operators of every domain, for
 // a hubtest fake cluster.
 func Simulators() []hubtest.Simulator {
-	return []hubtest.Simulator{databasestest.NewOperator(), objectstoretest.Operator{}}
+	return []hubtest.Simulator{databasestest.NewOperator(), objectstoretest.NewOperator()}
 }
 
 // A Platform is the facade over every domain client of one namespace.

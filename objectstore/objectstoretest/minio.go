@@ -1,5 +1,9 @@
-// Package objectstoretest simulates scc-digitalhub's minio-operator in a
-// hubtest fake cluster, and starts a throwaway MinIO server for tests.
+// Package objectstoretest runs the objectstore Provisioner in a hubtest
+// fake cluster over an in-memory MinIO (InMemoryMinIO), so that tests see
+// what scc-digitalhub's minio-operator, or Hubkit's own Provisioner, does.
+// It also starts throwaway real MinIO servers (StartMinIO) and holds the
+// contract suite (RunServerContract) that proves the in-memory server and a
+// real one answer alike.
 package objectstoretest
 
 import (

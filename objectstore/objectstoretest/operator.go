@@ -2,73 +2,52 @@ package objectstoretest
 
 import (
 	"context"
-	"slices"
-	"strings"
+	"sync"
 
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
-
+	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/objectstore"
 )
 
-// Operator simulates the minio-operator: buckets and policies become
-// Ready; users become Ready when every policy they name exists, and Error
-// with the missing ones otherwise. Add it to a fake with
-// hubtest.WithSimulators; the fake's scheme must know the objectstore types.
-type Operator struct{}
+// Operator simulates the minio-operator: it is the objectstore Provisioner
+// itself, run by hubtest.ControllerSimulator over an in-memory MinIO.
+// Buckets and policies become Ready; users become Ready when every policy
+// they name exists, and Error with the missing ones otherwise. Add it to a
+// fake with hubtest.WithSimulators; the fake's scheme must know the
+// objectstore types.
+type Operator struct {
+	// Server is the in-memory MinIO; a nil Server gets a new one on first
+	// use.
+	Server *InMemoryMinIO
+	// EmptyBucketOnDelete deletes a bucket's objects with its resource.
+	EmptyBucketOnDelete bool
 
-var _ hubtest.Simulator = Operator{}
-
-// Simulate reacts to Bucket, Policy and User changes.
-func (Operator) Simulate(ctx context.Context, f *hubtest.Fake, ev hubtest.Event) error {
-	if ev.Type == hubtest.EventDeleted {
-		return nil
-	}
-	c := f.Client()
-	switch obj := ev.Object.(type) {
-	case *objectstore.Bucket:
-		return settle(ctx, c, obj, objectstore.BucketFinalizer, &obj.Status, objectstore.StateReady, "")
-	case *objectstore.Policy:
-		return settle(ctx, c, obj, objectstore.PolicyFinalizer, &obj.Status, objectstore.StateReady, "")
-	case *objectstore.User:
-		var policies objectstore.PolicyList
-		if err := c.List(ctx, &policies, client.InNamespace(obj.Namespace)); err != nil {
-			return err
-		}
-		known := slices.Clone(objectstore.BuiltinPolicies)
-		for _, p := range policies.Items {
-			known = append(known, p.Spec.Name)
-		}
-		var missing []string
-		for _, p := range obj.Spec.Policies {
-			if !slices.Contains(known, p) {
-				missing = append(missing, p)
-			}
-		}
-		if len(missing) > 0 {
-			return settle(ctx, c, obj, objectstore.UserFinalizer, &obj.Status, objectstore.StateError, "no such policies: "+strings.Join(missing, ", "))
-		}
-		return settle(ctx, c, obj, objectstore.UserFinalizer, &obj.Status, objectstore.StateReady, "")
-	}
-	return nil
+	once      sync.Once
+	simulator hubtest.Simulator
 }
 
-// settle keeps the finalizer while the object lives, removes it when the
-// object is deleted, and sets the status.
-func settle(ctx context.Context, c client.Client, obj client.Object, finalizer string, status *objectstore.Status, state, message string) error {
-	if obj.GetDeletionTimestamp() != nil {
-		if controllerutil.RemoveFinalizer(obj, finalizer) {
-			return client.IgnoreNotFound(c.Update(ctx, obj))
+// NewOperator returns an operator over a new in-memory MinIO.
+func NewOperator() *Operator { return &Operator{Server: NewInMemoryMinIO()} }
+
+var _ hubtest.Simulator = (*Operator)(nil)
+
+// Simulate runs the Provisioner's controllers on the change.
+func (o *Operator) Simulate(ctx context.Context, f *hubtest.Fake, ev hubtest.Event) error {
+	o.once.Do(func() {
+		if o.Server == nil {
+			o.Server = NewInMemoryMinIO()
 		}
-		return nil
-	}
-	if controllerutil.AddFinalizer(obj, finalizer) {
-		return client.IgnoreNotFound(c.Update(ctx, obj))
-	}
-	if status.State == state && status.Message == message {
-		return nil
-	}
-	status.State, status.Message = state, message
-	return client.IgnoreNotFound(c.Status().Update(ctx, obj))
+		o.simulator = hubtest.ControllerSimulator(func(f *hubtest.Fake) ([]hubtest.Controller, error) {
+			var opts []objectstore.ProvisionerOption
+			if o.EmptyBucketOnDelete {
+				opts = append(opts, objectstore.WithEmptyBucketOnDelete())
+			}
+			p, err := objectstore.NewProvisionerOn(f.Hub(hub.WithFieldOwner("minio-operator")), o.Server, opts...)
+			if err != nil {
+				return nil, err
+			}
+			return []hubtest.Controller{p.BucketController(), p.PolicyController(), p.UserController()}, nil
+		})
+	})
+	return o.simulator.Simulate(ctx, f, ev)
 }
