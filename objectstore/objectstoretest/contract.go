@@ -7,7 +7,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/objectstore"
 	"github.com/hubkit-dev/hubkit/secrets"
 )
@@ -33,6 +38,7 @@ func RunServerContract(t *testing.T, newServer func(t *testing.T) ServerUnderTes
 		{"Buckets", contractBuckets},
 		{"Policies", contractPolicies},
 		{"Users", contractUsers},
+		{"Provisioner", contractProvisioner},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.run(t.Context(), t, newServer(t)) })
 	}
@@ -151,5 +157,49 @@ func contractUsers(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 	must(t, "remove a missing user", s.RemoveUser(ctx, "loader"))
 	if got, _ := s.User(ctx, "loader"); got.Exists {
 		t.Error("a removed user still exists")
+	}
+}
+
+// contractProvisioner reconciles the same objects with the Provisioner on
+// the server, twice, and compares what MinIO holds.
+func contractProvisioner(ctx context.Context, t *testing.T, sut ServerUnderTest) {
+	scheme, err := hub.NewScheme(objectstore.AddToScheme)
+	must(t, "scheme", err)
+	f := hubtest.NewFake(t, hubtest.WithScheme(scheme), hubtest.WithCRDs(objectstore.CRDs()...),
+		hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
+	h := f.Hub(hub.WithNamespace("team-a"))
+	p, err := objectstore.NewProvisionerOn(h, sut.Server)
+	must(t, "provisioner", err)
+	c := objectstore.NewClient(h)
+	_, err = c.CreateBucket(ctx, objectstore.NewBucket("datasets", objectstore.WithQuota("1Gi")))
+	must(t, "bucket", err)
+	_, err = c.CreatePolicy(ctx, objectstore.ReadOnlyPolicy("datasets-read", "datasets"))
+	must(t, "policy", err)
+	disabled := objectstore.NewUser("loader", "loader", secrets.Plain("loader-secret-1"), "datasets-read", "readonly")
+	disabled.Disabled = true
+	_, err = c.CreateUser(ctx, disabled)
+	must(t, "user", err)
+	key := func(name string) types.NamespacedName { return types.NamespacedName{Namespace: "team-a", Name: name} }
+	for range 2 {
+		_, err = p.ReconcileBucket(ctx, key("datasets"))
+		must(t, "reconcile bucket", err)
+		_, err = p.ReconcilePolicy(ctx, key("datasets-read"))
+		must(t, "reconcile policy", err)
+		_, err = p.ReconcileUser(ctx, key("loader"))
+		must(t, "reconcile user", err)
+	}
+	bucket, err := sut.Server.Bucket(ctx, "datasets")
+	must(t, "read bucket", err)
+	user, err := sut.Server.User(ctx, "loader")
+	must(t, "read user", err)
+	got := []any{bucket, user}
+	want := []any{objectstore.BucketState{Exists: true, Quota: 1 << 30}, objectstore.UserState{Exists: true, Policies: []string{"datasets-read", "readonly"}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("MinIO after two reconciles: -want, +got:\n%s", diff)
+	}
+	u, err := c.User(ctx, "loader")
+	must(t, "read user resource", err)
+	if u.Status.State != objectstore.StateReady {
+		t.Errorf("user status = %+v, want Ready", u.Status)
 	}
 }
