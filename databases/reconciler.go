@@ -110,7 +110,9 @@ func NewProvisionerOn(c *hub.Client, server Server, opts ...ProvisionerOption) (
 			return []client.Object{userSecret(u, p.secret, d)}, nil
 		},
 		Owns:    []client.Object{&corev1.Secret{}},
-		Watches: []reconcile.Watch{{Object: &Postgres{}, Map: p.usersOf}},
+		Watches: []reconcile.Watch{{Object: &Postgres{}, Map: reconcile.Dependents(c, func(db client.Object, u *PostgresUser) bool {
+			return u.Spec.Database == db.GetName()
+		})}},
 		Status:  func(u *PostgresUser, o reconcile.Outcome) { u.Status = userStatus(u, o) },
 	}, append([]reconcile.ManagedOption{reconcile.WithName("postgresuser"), reconcile.WithFinalizer(Finalizer)}, p.managed...)...)
 	if err != nil {
@@ -154,21 +156,6 @@ func (p *Provisioner) SetupWithManager(mgr manager.Manager) error {
 		return fmt.Errorf("databases: %w", err)
 	}
 	return nil
-}
-
-// usersOf names the users of the database db, which its changes concern.
-func (p *Provisioner) usersOf(ctx context.Context, db client.Object) []ctrl.Request {
-	var users PostgresUserList
-	if err := p.hub.Kube().List(ctx, &users, client.InNamespace(db.GetNamespace())); err != nil {
-		return nil
-	}
-	var out []ctrl.Request
-	for _, u := range users.Items {
-		if u.Spec.Database == db.GetName() {
-			out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&u)})
-		}
-	}
-	return out
 }
 
 // databaseExternal is the PostgreSQL side of one Postgres resource.

@@ -101,7 +101,10 @@ func NewProvisionerOn(c *hub.Client, server Server, opts ...ProvisionerOption) (
 		Connector: reconcile.ConnectorFunc[*User](func(context.Context, *User) (reconcile.External[*User], error) {
 			return &userExternal{server: p.server}, nil
 		}),
-		Watches: []reconcile.Watch{{Object: &Policy{}, Map: p.usersOf}},
+		Watches: []reconcile.Watch{{Object: &Policy{}, Map: reconcile.Dependents(c, func(pol client.Object, u *User) bool {
+			policy, ok := pol.(*Policy)
+			return ok && slices.Contains(u.Spec.Policies, policy.Spec.Name)
+		})}},
 		Status:  func(u *User, o reconcile.Outcome) { u.Status = statusOf(o) },
 	}, managed("minio-user", UserFinalizer)...); err != nil {
 		return nil, fmt.Errorf("objectstore: %w", err)
@@ -142,26 +145,6 @@ func (p *Provisioner) SetupWithManager(mgr manager.Manager) error {
 		}
 	}
 	return nil
-}
-
-// usersOf names the users that ask for the policy pol, which its changes
-// concern.
-func (p *Provisioner) usersOf(ctx context.Context, pol client.Object) []ctrl.Request {
-	policy, ok := pol.(*Policy)
-	if !ok {
-		return nil
-	}
-	var users UserList
-	if err := p.hub.Kube().List(ctx, &users, client.InNamespace(pol.GetNamespace())); err != nil {
-		return nil
-	}
-	var out []ctrl.Request
-	for _, u := range users.Items {
-		if slices.Contains(u.Spec.Policies, policy.Spec.Name) {
-			out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&u)})
-		}
-	}
-	return out
 }
 
 // bucketExternal is the MinIO side of one Bucket resource.

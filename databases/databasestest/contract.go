@@ -2,10 +2,11 @@ package databasestest
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -24,38 +25,19 @@ import (
 // databases.PostgreSQLServer over StartPostgreSQL: both must pass.
 func RunServerContract(t *testing.T, newServer func(t *testing.T) databases.Server) {
 	t.Helper()
-	for _, c := range []struct {
-		name string
-		run  func(ctx context.Context, t *testing.T, s databases.Server)
-	}{
-		{"Roles", contractRoles},
-		{"Databases", contractDatabases},
-		{"SchemasAndGrants", contractSchemas},
-		{"HandOverAndDrop", contractHandOver},
-		{"Provisioner", contractProvisioner},
-	} {
-		t.Run(c.name, func(t *testing.T) { c.run(t.Context(), t, newServer(t)) })
-	}
-}
-
-func must(t *testing.T, what string, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
-func wantErr(t *testing.T, what string, err, want error) {
-	t.Helper()
-	if !errors.Is(err, want) {
-		t.Errorf("%s = %v, want an error that wraps %q", what, err, want)
-	}
+	hubtest.RunContract(t, newServer,
+		hubtest.ContractCase[databases.Server]{Name: "Roles", Run: contractRoles},
+		hubtest.ContractCase[databases.Server]{Name: "Databases", Run: contractDatabases},
+		hubtest.ContractCase[databases.Server]{Name: "SchemasAndGrants", Run: contractSchemas},
+		hubtest.ContractCase[databases.Server]{Name: "HandOverAndDrop", Run: contractHandOver},
+		hubtest.ContractCase[databases.Server]{Name: "Provisioner", Run: contractProvisioner},
+	)
 }
 
 func role(ctx context.Context, t *testing.T, s databases.Server, name string) databases.RoleState {
 	t.Helper()
 	state, err := s.Role(ctx, name)
-	must(t, "reading role "+name, err)
+	require.NoError(t, err, "reading role "+name)
 	return state
 }
 
@@ -63,15 +45,15 @@ func contractRoles(ctx context.Context, t *testing.T, s databases.Server) {
 	if s.Admin() != "postgres" || !role(ctx, t, s, "postgres").Exists {
 		t.Fatalf("the administrator is %q; want postgres, existing", s.Admin())
 	}
-	must(t, "create group", s.CreateRole(ctx, "analysts", secrets.Value{}))
-	must(t, "create login", s.CreateRole(ctx, "alice-abc123", secrets.Plain("pw-1")))
-	wantErr(t, "creating an existing role", s.CreateRole(ctx, "analysts", secrets.Value{}), databases.ErrExists)
-	must(t, "grant", s.GrantRole(ctx, "analysts", "alice-abc123"))
-	must(t, "grant again", s.GrantRole(ctx, "analysts", "alice-abc123"))
-	wantErr(t, "granting a missing group", s.GrantRole(ctx, "nobody", "alice-abc123"), databases.ErrMissing)
-	wantErr(t, "granting to a missing member", s.GrantRole(ctx, "analysts", "nobody"), databases.ErrMissing)
-	wantErr(t, "a missing role's password", s.SetPassword(ctx, "nobody", secrets.Plain("x")), databases.ErrMissing)
-	must(t, "set password", s.SetPassword(ctx, "alice-abc123", secrets.Plain("pw-2")))
+	require.NoError(t, s.CreateRole(ctx, "analysts", secrets.Value{}), "create group")
+	require.NoError(t, s.CreateRole(ctx, "alice-abc123", secrets.Plain("pw-1")), "create login")
+	assert.ErrorIs(t, s.CreateRole(ctx, "analysts", secrets.Value{}), databases.ErrExists, "creating an existing role")
+	require.NoError(t, s.GrantRole(ctx, "analysts", "alice-abc123"), "grant")
+	require.NoError(t, s.GrantRole(ctx, "analysts", "alice-abc123"), "grant again")
+	assert.ErrorIs(t, s.GrantRole(ctx, "nobody", "alice-abc123"), databases.ErrMissing, "granting a missing group")
+	assert.ErrorIs(t, s.GrantRole(ctx, "analysts", "nobody"), databases.ErrMissing, "granting to a missing member")
+	assert.ErrorIs(t, s.SetPassword(ctx, "nobody", secrets.Plain("x")), databases.ErrMissing, "a missing role's password")
+	require.NoError(t, s.SetPassword(ctx, "alice-abc123", secrets.Plain("pw-2")), "set password")
 	got := map[string]databases.RoleState{
 		"analysts": role(ctx, t, s, "analysts"), "alice-abc123": role(ctx, t, s, "alice-abc123"), "nobody": role(ctx, t, s, "nobody"),
 	}
@@ -83,8 +65,8 @@ func contractRoles(ctx context.Context, t *testing.T, s databases.Server) {
 	if diff := cmp.Diff(want, got, cmpEmpty); diff != "" {
 		t.Errorf("roles: -want, +got:\n%s", diff)
 	}
-	must(t, "drop a missing role", s.DropRole(ctx, "nobody"))
-	must(t, "drop", s.DropRole(ctx, "analysts"))
+	require.NoError(t, s.DropRole(ctx, "nobody"), "drop a missing role")
+	require.NoError(t, s.DropRole(ctx, "analysts"), "drop")
 	if got := role(ctx, t, s, "alice-abc123"); len(got.MemberOf) != 0 {
 		t.Errorf("after its group was dropped, alice is a member of %v", got.MemberOf)
 	}
@@ -105,16 +87,16 @@ func isEmpty(v any) bool {
 }
 
 func contractDatabases(ctx context.Context, t *testing.T, s databases.Server) {
-	wantErr(t, "a database of a missing owner", s.CreateDatabase(ctx, "shop", "nobody"), databases.ErrMissing)
-	must(t, "owner", s.CreateRole(ctx, "shop-group", secrets.Value{}))
-	must(t, "create", s.CreateDatabase(ctx, "shop", "shop-group"))
-	wantErr(t, "creating it again", s.CreateDatabase(ctx, "shop", "shop-group"), databases.ErrExists)
-	must(t, "extension", s.CreateExtension(ctx, "shop", "pgcrypto"))
-	must(t, "extension again", s.CreateExtension(ctx, "shop", "pgcrypto"))
-	wantErr(t, "an extension the server does not have", s.CreateExtension(ctx, "shop", "no_such_extension"), databases.ErrMissing)
-	wantErr(t, "a schema in a missing database", s.CreateSchema(ctx, "nowhere", "app", "shop-group"), databases.ErrMissing)
+	assert.ErrorIs(t, s.CreateDatabase(ctx, "shop", "nobody"), databases.ErrMissing, "a database of a missing owner")
+	require.NoError(t, s.CreateRole(ctx, "shop-group", secrets.Value{}), "owner")
+	require.NoError(t, s.CreateDatabase(ctx, "shop", "shop-group"), "create")
+	assert.ErrorIs(t, s.CreateDatabase(ctx, "shop", "shop-group"), databases.ErrExists, "creating it again")
+	require.NoError(t, s.CreateExtension(ctx, "shop", "pgcrypto"), "extension")
+	require.NoError(t, s.CreateExtension(ctx, "shop", "pgcrypto"), "extension again")
+	assert.ErrorIs(t, s.CreateExtension(ctx, "shop", "no_such_extension"), databases.ErrMissing, "an extension the server does not have")
+	assert.ErrorIs(t, s.CreateSchema(ctx, "nowhere", "app", "shop-group"), databases.ErrMissing, "a schema in a missing database")
 	got, err := s.Database(ctx, "shop")
-	must(t, "read", err)
+	require.NoError(t, err, "read")
 	want := databases.DatabaseState{Exists: true, Owner: "shop-group", Extensions: []string{"pgcrypto"},
 		Schemas: map[string]databases.SchemaState{"public": {Owner: "pg_database_owner"}}}
 	if diff := cmp.Diff(want, got, cmpEmpty); diff != "" {
@@ -123,8 +105,8 @@ func contractDatabases(ctx context.Context, t *testing.T, s databases.Server) {
 	if none, err := s.Database(ctx, "nowhere"); err != nil || none.Exists {
 		t.Errorf("a missing database = %+v, %v; want it not to exist and no error", none, err)
 	}
-	must(t, "drop", s.DropDatabase(ctx, "shop"))
-	must(t, "drop a missing database", s.DropDatabase(ctx, "shop"))
+	require.NoError(t, s.DropDatabase(ctx, "shop"), "drop")
+	require.NoError(t, s.DropDatabase(ctx, "shop"), "drop a missing database")
 	if gone, _ := s.Database(ctx, "shop"); gone.Exists {
 		t.Error("a dropped database still exists")
 	}
@@ -132,12 +114,12 @@ func contractDatabases(ctx context.Context, t *testing.T, s databases.Server) {
 
 func contractSchemas(ctx context.Context, t *testing.T, s databases.Server) {
 	for _, r := range []string{"shop-group", "shop-reader", "shop-writer"} {
-		must(t, "role "+r, s.CreateRole(ctx, r, secrets.Value{}))
+		require.NoError(t, s.CreateRole(ctx, r, secrets.Value{}), "role "+r)
 	}
-	must(t, "database", s.CreateDatabase(ctx, "shop", "shop-group"))
-	must(t, "schema", s.CreateSchema(ctx, "shop", "app", "shop-group"))
-	must(t, "schema again", s.CreateSchema(ctx, "shop", "app", "shop-group"))
-	wantErr(t, "a schema of a missing owner", s.CreateSchema(ctx, "shop", "other", "nobody"), databases.ErrMissing)
+	require.NoError(t, s.CreateDatabase(ctx, "shop", "shop-group"), "database")
+	require.NoError(t, s.CreateSchema(ctx, "shop", "app", "shop-group"), "schema")
+	require.NoError(t, s.CreateSchema(ctx, "shop", "app", "shop-group"), "schema again")
+	assert.ErrorIs(t, s.CreateSchema(ctx, "shop", "other", "nobody"), databases.ErrMissing, "a schema of a missing owner")
 	grants := []databases.Grant{
 		{On: databases.OnSchema, Privileges: []string{"USAGE"}, To: "shop-reader"},
 		{On: databases.OnSchema, Privileges: []string{"USAGE"}, To: "shop-writer"},
@@ -147,13 +129,13 @@ func contractSchemas(ctx context.Context, t *testing.T, s databases.Server) {
 		{On: databases.OnFunctions, Privileges: []string{"EXECUTE"}, To: "shop-writer"},
 	}
 	for _, g := range grants {
-		must(t, "grant", s.Grant(ctx, "shop", "app", g))
-		must(t, "grant again", s.Grant(ctx, "shop", "app", g))
+		require.NoError(t, s.Grant(ctx, "shop", "app", g), "grant")
+		require.NoError(t, s.Grant(ctx, "shop", "app", g), "grant again")
 	}
-	wantErr(t, "a grant in a missing schema", s.Grant(ctx, "shop", "missing", grants[0]), databases.ErrMissing)
-	wantErr(t, "a grant to a missing role", s.Grant(ctx, "shop", "app", databases.Grant{On: databases.OnSchema, Privileges: []string{"USAGE"}, To: "nobody"}), databases.ErrMissing)
+	assert.ErrorIs(t, s.Grant(ctx, "shop", "missing", grants[0]), databases.ErrMissing, "a grant in a missing schema")
+	assert.ErrorIs(t, s.Grant(ctx, "shop", "app", databases.Grant{On: databases.OnSchema, Privileges: []string{"USAGE"}, To: "nobody"}), databases.ErrMissing, "a grant to a missing role")
 	got, err := s.Database(ctx, "shop")
-	must(t, "read", err)
+	require.NoError(t, err, "read")
 	want := databases.SchemaState{Owner: "shop-group", Grants: []databases.Grant{
 		{On: databases.OnFunctions, Privileges: []string{"EXECUTE"}, To: "shop-writer"},
 		{On: databases.OnSchema, Privileges: []string{"USAGE"}, To: "shop-reader"},
@@ -168,25 +150,25 @@ func contractSchemas(ctx context.Context, t *testing.T, s databases.Server) {
 }
 
 func contractHandOver(ctx context.Context, t *testing.T, s databases.Server) {
-	must(t, "owner", s.CreateRole(ctx, "shop-group", secrets.Value{}))
-	must(t, "login", s.CreateRole(ctx, "bob-x1y2z3", secrets.Plain("pw")))
-	must(t, "database", s.CreateDatabase(ctx, "shop", "shop-group"))
-	must(t, "bob's schema", s.CreateSchema(ctx, "shop", "scratch", "bob-x1y2z3"))
+	require.NoError(t, s.CreateRole(ctx, "shop-group", secrets.Value{}), "owner")
+	require.NoError(t, s.CreateRole(ctx, "bob-x1y2z3", secrets.Plain("pw")), "login")
+	require.NoError(t, s.CreateDatabase(ctx, "shop", "shop-group"), "database")
+	require.NoError(t, s.CreateSchema(ctx, "shop", "scratch", "bob-x1y2z3"), "bob's schema")
 	if err := s.DropRole(ctx, "bob-x1y2z3"); err == nil {
 		t.Error("a role that owns a schema was dropped")
 	}
 	if err := s.DropRole(ctx, "shop-group"); err == nil {
 		t.Error("a role that owns a database was dropped")
 	}
-	must(t, "hand over", s.HandOver(ctx, "shop", "bob-x1y2z3", "shop-group"))
-	must(t, "hand over from a missing role", s.HandOver(ctx, "shop", "nobody", "shop-group"))
-	must(t, "hand over in a missing database", s.HandOver(ctx, "nowhere", "bob-x1y2z3", "shop-group"))
+	require.NoError(t, s.HandOver(ctx, "shop", "bob-x1y2z3", "shop-group"), "hand over")
+	require.NoError(t, s.HandOver(ctx, "shop", "nobody", "shop-group"), "hand over from a missing role")
+	require.NoError(t, s.HandOver(ctx, "nowhere", "bob-x1y2z3", "shop-group"), "hand over in a missing database")
 	got, err := s.Database(ctx, "shop")
-	must(t, "read", err)
+	require.NoError(t, err, "read")
 	if owner := got.Schemas["scratch"].Owner; owner != "shop-group" {
 		t.Errorf("after the hand-over, scratch is owned by %q, want shop-group", owner)
 	}
-	must(t, "drop the login role", s.DropRole(ctx, "bob-x1y2z3"))
+	require.NoError(t, s.DropRole(ctx, "bob-x1y2z3"), "drop the login role")
 	if role(ctx, t, s, "bob-x1y2z3").Exists {
 		t.Error("the dropped role still exists")
 	}
@@ -196,26 +178,26 @@ func contractHandOver(ctx context.Context, t *testing.T, s databases.Server) {
 // the server and compares the catalogue it leaves.
 func contractProvisioner(ctx context.Context, t *testing.T, s databases.Server) {
 	scheme, err := hub.NewScheme(databases.AddToScheme)
-	must(t, "scheme", err)
+	require.NoError(t, err, "scheme")
 	f := hubtest.NewFake(t, hubtest.WithScheme(scheme), hubtest.WithCRDs(databases.CRDs()...),
 		hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
 	h := f.Hub(hub.WithNamespace("team-a"))
 	p, err := databases.NewProvisionerOn(h, s, databases.WithServiceAddress("pg.example", 5432))
-	must(t, "provisioner", err)
+	require.NoError(t, err, "provisioner")
 	c := databases.NewClient(h)
 	_, err = c.CreateDatabase(ctx, databases.NewDatabase("shop", databases.WithSchemas("app", "audit"), databases.WithExtensions("pgcrypto")))
-	must(t, "create database", err)
+	require.NoError(t, err, "create database")
 	_, err = c.CreateUser(ctx, databases.NewUser("loader", "shop", databases.WithPrivileges(databases.PrivilegeWrite)))
-	must(t, "create user", err)
+	require.NoError(t, err, "create user")
 	key := client.ObjectKey{Namespace: "team-a", Name: "shop"}
 	for range 2 {
 		_, err = p.ReconcileDatabase(ctx, key)
-		must(t, "reconcile database", err)
+		require.NoError(t, err, "reconcile database")
 		_, err = p.ReconcileUser(ctx, client.ObjectKey{Namespace: "team-a", Name: "loader"})
-		must(t, "reconcile user", err)
+		require.NoError(t, err, "reconcile user")
 	}
 	u, err := c.User(ctx, "loader")
-	must(t, "read user", err)
+	require.NoError(t, err, "read user")
 	if !u.Status.Succeeded {
 		t.Fatalf("user status = %+v, want succeeded", u.Status)
 	}
@@ -227,7 +209,7 @@ func contractProvisioner(ctx context.Context, t *testing.T, s databases.Server) 
 		t.Errorf("the administrator belongs to %v, want the owner group", admin.MemberOf)
 	}
 	db, err := s.Database(ctx, "shop")
-	must(t, "read database", err)
+	require.NoError(t, err, "read database")
 	if db.Owner != "shop-group" || len(db.Schemas) != 3 || len(db.Schemas["audit"].Grants) != 6 || !cmp.Equal(db.Extensions, []string{"pgcrypto"}) {
 		t.Errorf("database = %+v; want owner shop-group, schemas public, app and audit with six grants each, pgcrypto", db)
 	}

@@ -515,3 +515,23 @@ func IntentChanged() predicate.Predicate {
 			(o.GetDeletionTimestamp() == nil) != (n.GetDeletionTimestamp() == nil)
 	}}
 }
+
+// Dependents returns a Watch's Map that names the objects of kind T in the
+// changed object's namespace that it concerns: the users of a database, the
+// users that ask for a policy.
+func Dependents[T client.Object](c *hub.Client, concerns func(changed client.Object, dependent T) bool) func(context.Context, client.Object) []ctrl.Request {
+	return func(ctx context.Context, changed client.Object) []ctrl.Request {
+		page, err := hub.For[T](c).InNamespace(changed.GetNamespace()).List(ctx)
+		if err != nil {
+			logf.FromContext(ctx).Error(err, "listing the dependents of a changed object", "object", client.ObjectKeyFromObject(changed))
+			return nil
+		}
+		var out []ctrl.Request
+		for _, dependent := range page.Items {
+			if concerns(changed, dependent) {
+				out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(dependent)})
+			}
+		}
+		return out
+	}
+}

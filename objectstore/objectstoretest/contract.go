@@ -2,11 +2,12 @@ package objectstoretest
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -31,58 +32,39 @@ type ServerUnderTest struct {
 // must pass.
 func RunServerContract(t *testing.T, newServer func(t *testing.T) ServerUnderTest) {
 	t.Helper()
-	for _, c := range []struct {
-		name string
-		run  func(ctx context.Context, t *testing.T, s ServerUnderTest)
-	}{
-		{"Buckets", contractBuckets},
-		{"Policies", contractPolicies},
-		{"Users", contractUsers},
-		{"Provisioner", contractProvisioner},
-	} {
-		t.Run(c.name, func(t *testing.T) { c.run(t.Context(), t, newServer(t)) })
-	}
-}
-
-func must(t *testing.T, what string, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
-func wantErr(t *testing.T, what string, err, want error) {
-	t.Helper()
-	if !errors.Is(err, want) {
-		t.Errorf("%s = %v, want an error that wraps %q", what, err, want)
-	}
+	hubtest.RunContract(t, newServer,
+		hubtest.ContractCase[ServerUnderTest]{Name: "Buckets", Run: contractBuckets},
+		hubtest.ContractCase[ServerUnderTest]{Name: "Policies", Run: contractPolicies},
+		hubtest.ContractCase[ServerUnderTest]{Name: "Users", Run: contractUsers},
+		hubtest.ContractCase[ServerUnderTest]{Name: "Provisioner", Run: contractProvisioner},
+	)
 }
 
 func contractBuckets(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 	s := sut.Server
-	must(t, "make", s.MakeBucket(ctx, "datasets"))
-	wantErr(t, "making it again", s.MakeBucket(ctx, "datasets"), objectstore.ErrExists)
-	wantErr(t, "a quota on a missing bucket", s.SetQuota(ctx, "missing", 1<<20), objectstore.ErrMissing)
-	must(t, "quota", s.SetQuota(ctx, "datasets", 10<<30))
+	require.NoError(t, s.MakeBucket(ctx, "datasets"), "make")
+	assert.ErrorIs(t, s.MakeBucket(ctx, "datasets"), objectstore.ErrExists, "making it again")
+	assert.ErrorIs(t, s.SetQuota(ctx, "missing", 1<<20), objectstore.ErrMissing, "a quota on a missing bucket")
+	require.NoError(t, s.SetQuota(ctx, "datasets", 10<<30), "quota")
 	got, err := s.Bucket(ctx, "datasets")
-	must(t, "read", err)
+	require.NoError(t, err, "read")
 	if diff := cmp.Diff(objectstore.BucketState{Exists: true, Quota: 10 << 30}, got); diff != "" {
 		t.Errorf("bucket with a quota: -want, +got:\n%s", diff)
 	}
-	must(t, "clear the quota", s.SetQuota(ctx, "datasets", 0))
+	require.NoError(t, s.SetQuota(ctx, "datasets", 0), "clear the quota")
 	if got, _ := s.Bucket(ctx, "datasets"); got.Quota != 0 {
 		t.Errorf("quota after clearing = %d, want 0", got.Quota)
 	}
 	if got, err := s.Bucket(ctx, "missing"); err != nil || got.Exists {
 		t.Errorf("a missing bucket = %+v, %v; want it not to exist and no error", got, err)
 	}
-	must(t, "upload", sut.PutObject(ctx, "datasets", "raw/data.csv"))
-	wantErr(t, "removing a bucket that holds objects", s.RemoveBucket(ctx, "datasets", false), objectstore.ErrNotEmpty)
+	require.NoError(t, sut.PutObject(ctx, "datasets", "raw/data.csv"), "upload")
+	assert.ErrorIs(t, s.RemoveBucket(ctx, "datasets", false), objectstore.ErrNotEmpty, "removing a bucket that holds objects")
 	if got, _ := s.Bucket(ctx, "datasets"); !got.Exists {
 		t.Error("a refused removal removed the bucket")
 	}
-	must(t, "remove, emptying", s.RemoveBucket(ctx, "datasets", true))
-	must(t, "remove a missing bucket", s.RemoveBucket(ctx, "datasets", false))
+	require.NoError(t, s.RemoveBucket(ctx, "datasets", true), "remove, emptying")
+	require.NoError(t, s.RemoveBucket(ctx, "datasets", false), "remove a missing bucket")
 	if got, _ := s.Bucket(ctx, "datasets"); got.Exists {
 		t.Error("a removed bucket still exists")
 	}
@@ -100,16 +82,16 @@ func contractPolicies(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 	if got, err := s.Policy(ctx, "missing"); err != nil || got.Exists {
 		t.Errorf("a missing policy = %+v, %v; want it not to exist and no error", got, err)
 	}
-	must(t, "put", s.PutPolicy(ctx, "datasets-read", []byte(readDatasets)))
-	must(t, "put again", s.PutPolicy(ctx, "datasets-read", []byte(readDatasets)))
-	wantErr(t, "a document that is not JSON", s.PutPolicy(ctx, "broken", []byte("not a policy")), objectstore.ErrInvalid)
+	require.NoError(t, s.PutPolicy(ctx, "datasets-read", []byte(readDatasets)), "put")
+	require.NoError(t, s.PutPolicy(ctx, "datasets-read", []byte(readDatasets)), "put again")
+	assert.ErrorIs(t, s.PutPolicy(ctx, "broken", []byte("not a policy")), objectstore.ErrInvalid, "a document that is not JSON")
 	got, err := s.Policy(ctx, "datasets-read")
-	must(t, "read", err)
+	require.NoError(t, err, "read")
 	if !got.Exists || len(got.Content) == 0 {
 		t.Errorf("policy = %+v; want it with its content", got)
 	}
-	must(t, "remove", s.RemovePolicy(ctx, "datasets-read"))
-	must(t, "remove a missing policy", s.RemovePolicy(ctx, "datasets-read"))
+	require.NoError(t, s.RemovePolicy(ctx, "datasets-read"), "remove")
+	require.NoError(t, s.RemovePolicy(ctx, "datasets-read"), "remove a missing policy")
 	if got, _ := s.Policy(ctx, "datasets-read"); got.Exists {
 		t.Error("a removed policy still exists")
 	}
@@ -117,8 +99,8 @@ func contractPolicies(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 
 func contractUsers(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 	s := sut.Server
-	must(t, "policy", s.PutPolicy(ctx, "datasets-read", []byte(readDatasets)))
-	must(t, "put", s.PutUser(ctx, "loader", secrets.Plain("loader-secret-1")))
+	require.NoError(t, s.PutPolicy(ctx, "datasets-read", []byte(readDatasets)), "policy")
+	require.NoError(t, s.PutUser(ctx, "loader", secrets.Plain("loader-secret-1")), "put")
 	if works, err := s.SecretKeyWorks(ctx, "loader", secrets.Plain("loader-secret-1")); err != nil || !works {
 		t.Errorf("the right secret key works = %v, %v; want true", works, err)
 	}
@@ -128,33 +110,33 @@ func contractUsers(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 	if works, err := s.SecretKeyWorks(ctx, "nobody", secrets.Plain("nobody-secret")); err != nil || works {
 		t.Errorf("a missing user's key works = %v, %v; want false", works, err)
 	}
-	must(t, "attach", s.AttachPolicies(ctx, "loader", []string{"datasets-read", "readonly"}))
-	must(t, "attach again", s.AttachPolicies(ctx, "loader", []string{"datasets-read"}))
-	wantErr(t, "attaching a missing policy", s.AttachPolicies(ctx, "loader", []string{"missing"}), objectstore.ErrMissing)
-	wantErr(t, "attaching to a missing user", s.AttachPolicies(ctx, "nobody", []string{"readonly"}), objectstore.ErrMissing)
-	must(t, "disable", s.SetUserEnabled(ctx, "loader", false))
-	wantErr(t, "disabling a missing user", s.SetUserEnabled(ctx, "nobody", false), objectstore.ErrMissing)
+	require.NoError(t, s.AttachPolicies(ctx, "loader", []string{"datasets-read", "readonly"}), "attach")
+	require.NoError(t, s.AttachPolicies(ctx, "loader", []string{"datasets-read"}), "attach again")
+	assert.ErrorIs(t, s.AttachPolicies(ctx, "loader", []string{"missing"}), objectstore.ErrMissing, "attaching a missing policy")
+	assert.ErrorIs(t, s.AttachPolicies(ctx, "nobody", []string{"readonly"}), objectstore.ErrMissing, "attaching to a missing user")
+	require.NoError(t, s.SetUserEnabled(ctx, "loader", false), "disable")
+	assert.ErrorIs(t, s.SetUserEnabled(ctx, "nobody", false), objectstore.ErrMissing, "disabling a missing user")
 	got, err := s.User(ctx, "loader")
-	must(t, "read", err)
+	require.NoError(t, err, "read")
 	want := objectstore.UserState{Exists: true, Enabled: false, Policies: []string{"datasets-read", "readonly"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("user: -want, +got:\n%s", diff)
 	}
 	// MinIO does not find a disabled user when its policies change.
-	wantErr(t, "detaching from a disabled user", s.DetachPolicies(ctx, "loader", []string{"readonly"}), objectstore.ErrMissing)
-	wantErr(t, "attaching to a disabled user", s.AttachPolicies(ctx, "loader", []string{"readwrite"}), objectstore.ErrMissing)
-	must(t, "enable", s.SetUserEnabled(ctx, "loader", true))
-	must(t, "detach", s.DetachPolicies(ctx, "loader", []string{"readonly", "readwrite"}))
-	must(t, "disable", s.SetUserEnabled(ctx, "loader", false))
-	must(t, "a new secret key", s.PutUser(ctx, "loader", secrets.Plain("loader-secret-2")))
+	assert.ErrorIs(t, s.DetachPolicies(ctx, "loader", []string{"readonly"}), objectstore.ErrMissing, "detaching from a disabled user")
+	assert.ErrorIs(t, s.AttachPolicies(ctx, "loader", []string{"readwrite"}), objectstore.ErrMissing, "attaching to a disabled user")
+	require.NoError(t, s.SetUserEnabled(ctx, "loader", true), "enable")
+	require.NoError(t, s.DetachPolicies(ctx, "loader", []string{"readonly", "readwrite"}), "detach")
+	require.NoError(t, s.SetUserEnabled(ctx, "loader", false), "disable")
+	require.NoError(t, s.PutUser(ctx, "loader", secrets.Plain("loader-secret-2")), "a new secret key")
 	got, err = s.User(ctx, "loader")
-	must(t, "read", err)
+	require.NoError(t, err, "read")
 	want = objectstore.UserState{Exists: true, Enabled: true, Policies: []string{"datasets-read"}}
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("user after detaching and a new key (which enables it): -want, +got:\n%s", diff)
 	}
-	must(t, "remove", s.RemoveUser(ctx, "loader"))
-	must(t, "remove a missing user", s.RemoveUser(ctx, "loader"))
+	require.NoError(t, s.RemoveUser(ctx, "loader"), "remove")
+	require.NoError(t, s.RemoveUser(ctx, "loader"), "remove a missing user")
 	if got, _ := s.User(ctx, "loader"); got.Exists {
 		t.Error("a removed user still exists")
 	}
@@ -164,41 +146,41 @@ func contractUsers(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 // the server, twice, and compares what MinIO holds.
 func contractProvisioner(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 	scheme, err := hub.NewScheme(objectstore.AddToScheme)
-	must(t, "scheme", err)
+	require.NoError(t, err, "scheme")
 	f := hubtest.NewFake(t, hubtest.WithScheme(scheme), hubtest.WithCRDs(objectstore.CRDs()...),
 		hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
 	h := f.Hub(hub.WithNamespace("team-a"))
 	p, err := objectstore.NewProvisionerOn(h, sut.Server)
-	must(t, "provisioner", err)
+	require.NoError(t, err, "provisioner")
 	c := objectstore.NewClient(h)
 	_, err = c.CreateBucket(ctx, objectstore.NewBucket("datasets", objectstore.WithQuota("1Gi")))
-	must(t, "bucket", err)
+	require.NoError(t, err, "bucket")
 	_, err = c.CreatePolicy(ctx, objectstore.ReadOnlyPolicy("datasets-read", "datasets"))
-	must(t, "policy", err)
+	require.NoError(t, err, "policy")
 	disabled := objectstore.NewUser("loader", "loader", secrets.Plain("loader-secret-1"), "datasets-read", "readonly")
 	disabled.Disabled = true
 	_, err = c.CreateUser(ctx, disabled)
-	must(t, "user", err)
+	require.NoError(t, err, "user")
 	key := func(name string) types.NamespacedName { return types.NamespacedName{Namespace: "team-a", Name: name} }
 	for range 2 {
 		_, err = p.ReconcileBucket(ctx, key("datasets"))
-		must(t, "reconcile bucket", err)
+		require.NoError(t, err, "reconcile bucket")
 		_, err = p.ReconcilePolicy(ctx, key("datasets-read"))
-		must(t, "reconcile policy", err)
+		require.NoError(t, err, "reconcile policy")
 		_, err = p.ReconcileUser(ctx, key("loader"))
-		must(t, "reconcile user", err)
+		require.NoError(t, err, "reconcile user")
 	}
 	bucket, err := sut.Server.Bucket(ctx, "datasets")
-	must(t, "read bucket", err)
+	require.NoError(t, err, "read bucket")
 	user, err := sut.Server.User(ctx, "loader")
-	must(t, "read user", err)
+	require.NoError(t, err, "read user")
 	got := []any{bucket, user}
 	want := []any{objectstore.BucketState{Exists: true, Quota: 1 << 30}, objectstore.UserState{Exists: true, Policies: []string{"datasets-read", "readonly"}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("MinIO after two reconciles: -want, +got:\n%s", diff)
 	}
 	u, err := c.User(ctx, "loader")
-	must(t, "read user resource", err)
+	require.NoError(t, err, "read user resource")
 	if u.Status.State != objectstore.StateReady {
 		t.Errorf("user status = %+v, want Ready", u.Status)
 	}

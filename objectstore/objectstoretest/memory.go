@@ -191,26 +191,15 @@ func (m *InMemoryMinIO) SetUserEnabled(_ context.Context, accessKey string, enab
 
 // AttachPolicies attaches policies to a user.
 func (m *InMemoryMinIO) AttachPolicies(_ context.Context, accessKey string, policies []string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	u, ok := m.users[accessKey]
-	if !ok || !u.enabled {
-		// MinIO does not find a disabled user when its policies change.
-		return missing("changing the policies of user " + accessKey)
-	}
-	for _, p := range policies {
-		if _, ok := m.policies[p]; !ok {
-			return missing(fmt.Sprintf("attaching policies %v to user %s: policy %s", policies, accessKey, p))
-		}
-	}
-	for _, p := range policies {
-		u.policies[p] = true
-	}
-	return nil
+	return m.changePolicies(accessKey, policies, true)
 }
 
 // DetachPolicies detaches policies from a user.
 func (m *InMemoryMinIO) DetachPolicies(_ context.Context, accessKey string, policies []string) error {
+	return m.changePolicies(accessKey, policies, false)
+}
+
+func (m *InMemoryMinIO) changePolicies(accessKey string, policies []string, attach bool) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	u, ok := m.users[accessKey]
@@ -219,7 +208,16 @@ func (m *InMemoryMinIO) DetachPolicies(_ context.Context, accessKey string, poli
 		return missing("changing the policies of user " + accessKey)
 	}
 	for _, p := range policies {
-		delete(u.policies, p)
+		if _, ok := m.policies[p]; !ok && attach {
+			return missing(fmt.Sprintf("attaching policies %v to user %s: policy %s", policies, accessKey, p))
+		}
+	}
+	for _, p := range policies {
+		if attach {
+			u.policies[p] = true
+		} else {
+			delete(u.policies, p)
+		}
 	}
 	return nil
 }
