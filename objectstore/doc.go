@@ -8,6 +8,9 @@
 // quotas with units, policy documents checked as IAM documents, keys by
 // MinIO's length rules. The Client creates, lists and deletes them and
 // refuses a user whose policies do not exist. Provisioner does the
-// operator's job on a real MinIO; objectstoretest simulates the operator
-// for hubtest and starts a throwaway MinIO for tests.
+// operator's job itself: three reconcile.Managed controllers over a Server,
+// the real MinIO (MinIOServer, through minio-go and madmin-go) or
+// objectstoretest's in-memory one, with the operator's rules written once;
+// objectstoretest's contract suite proves that the two Servers agree, and
+// it starts a throwaway MinIO for tests.
 package objectstore
