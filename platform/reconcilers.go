@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"context"
 	"fmt"
 
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -53,6 +54,14 @@ func SetupReconcilers(mgr manager.Manager, c *hub.Client, s ReconcilerSettings) 
 		p, err := databases.NewProvisioner(c, s.PostgresDSN, opts...)
 		if err != nil {
 			return fmt.Errorf("platform: the databases reconciler: %w", err)
+		}
+		// Close the PostgreSQL connections when the manager stops.
+		if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error {
+			<-ctx.Done()
+			p.Close()
+			return nil
+		})); err != nil {
+			return fmt.Errorf("platform: %w", err)
 		}
 		if err := p.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("platform: %w", err)

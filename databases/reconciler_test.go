@@ -1,0 +1,101 @@
+package databases_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/hubkit-dev/hubkit/databases"
+	"github.com/hubkit-dev/hubkit/databases/databasestest"
+	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
+	"github.com/hubkit-dev/hubkit/secrets"
+)
+
+// failingServer is an in-memory PostgreSQL whose login roles cannot be
+// created, like a server whose administrator lacks CREATEROLE.
+type failingServer struct {
+	*databasestest.InMemoryPostgreSQL
+}
+
+var errRefused = errors.New("permission denied to create role (SQLSTATE 42501)")
+
+func (s failingServer) CreateRole(ctx context.Context, name string, password secrets.Value) error {
+	if !password.IsEmpty() {
+		return errRefused
+	}
+	return s.InMemoryPostgreSQL.CreateRole(ctx, name, password)
+}
+
+// The reconcilers' error paths need no real server: a failing Server is
+// enough.
+func TestProvisionerReportsServerErrors(t *testing.T) {
+	ctx := t.Context()
+	scheme, err := hub.NewScheme(databases.AddToScheme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := hubtest.NewFake(t, hubtest.WithScheme(scheme), hubtest.WithCRDs(databases.CRDs()...),
+		hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
+	h := f.Hub(hub.WithNamespace("team-a"))
+	p, err := databases.NewProvisionerOn(h, failingServer{databasestest.NewInMemoryPostgreSQL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := databases.NewClient(h)
+	if _, err := c.CreateDatabase(ctx, databases.NewDatabase("shop")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateUser(ctx, databases.NewUser("loader", "shop")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ReconcileDatabase(ctx, types.NamespacedName{Namespace: "team-a", Name: "shop"}); err != nil {
+		t.Fatalf("the database's reconcile = %v; its group roles can be created", err)
+	}
+	_, err = p.ReconcileUser(ctx, types.NamespacedName{Namespace: "team-a", Name: "loader"})
+	if !errors.Is(err, errRefused) || !strings.Contains(err.Error(), "team-a/loader") {
+		t.Errorf("the user's reconcile = %v; want the server's error, naming the object", err)
+	}
+	u, err := c.User(ctx, "loader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Status.Succeeded {
+		t.Errorf("user status = %+v; want not succeeded", u.Status)
+	}
+	if secrets, _ := hub.For[*corev1.Secret](h).List(ctx); len(secrets.Items) != 0 {
+		t.Errorf("a user whose role failed got %d secrets; want none", len(secrets.Items))
+	}
+}
+
+// The simulator is the Provisioner: an existing user Secret follows its
+// user's spec, as the operator's does.
+func TestSimulatorUpdatesTheUserSecret(t *testing.T) {
+	ctx := t.Context()
+	c, f := newFake(t, databasestest.NewOperator())
+	if _, err := c.CreateDatabase(ctx, databases.NewDatabase("shop")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateUser(ctx, databases.NewUser("loader", "shop", databases.WithSecretName("pg"))); err != nil {
+		t.Fatal(err)
+	}
+	users := hub.For[*databases.PostgresUser](f.Hub(hub.WithNamespace("team-a")))
+	if _, err := users.Update(ctx, "loader", func(u *databases.PostgresUser) error {
+		u.Spec.Labels = map[string]string{"team": "analytics"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	secret, err := hub.For[*corev1.Secret](f.Hub(hub.WithNamespace("team-a"))).Get(ctx, "pg-loader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if secret.Labels["team"] != "analytics" || secret.Labels["app"] != "loader" {
+		t.Errorf("secret labels = %v; want app=loader and the user's new team=analytics", secret.Labels)
+	}
+}
