@@ -109,11 +109,11 @@ func NewProvisionerOn(c *hub.Client, server Server, opts ...ProvisionerOption) (
 		Children: func(u *PostgresUser, d reconcile.Details) ([]client.Object, error) {
 			return []client.Object{userSecret(u, p.secret, d)}, nil
 		},
-		Owns:    []client.Object{&corev1.Secret{}},
+		Owns: []client.Object{&corev1.Secret{}},
 		Watches: []reconcile.Watch{{Object: &Postgres{}, Map: reconcile.Dependents(c, func(db client.Object, u *PostgresUser) bool {
 			return u.Spec.Database == db.GetName()
 		})}},
-		Status:  func(u *PostgresUser, o reconcile.Outcome) { u.Status = userStatus(u, o) },
+		Status: func(u *PostgresUser, o reconcile.Outcome) { u.Status = userStatus(u, o) },
 	}, append([]reconcile.ManagedOption{reconcile.WithName("postgresuser"), reconcile.WithFinalizer(Finalizer)}, p.managed...)...)
 	if err != nil {
 		return nil, fmt.Errorf("databases: %w", err)

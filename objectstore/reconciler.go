@@ -105,7 +105,7 @@ func NewProvisionerOn(c *hub.Client, server Server, opts ...ProvisionerOption) (
 			policy, ok := pol.(*Policy)
 			return ok && slices.Contains(u.Spec.Policies, policy.Spec.Name)
 		})}},
-		Status:  func(u *User, o reconcile.Outcome) { u.Status = statusOf(o) },
+		Status: func(u *User, o reconcile.Outcome) { u.Status = statusOf(o) },
 	}, managed("minio-user", UserFinalizer)...); err != nil {
 		return nil, fmt.Errorf("objectstore: %w", err)
 	}
