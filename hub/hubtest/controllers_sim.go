@@ -86,15 +86,23 @@ func (q *workQueue) pop() (queued, bool) {
 	return item, true
 }
 
+// controllers returns the controllers of f, building them on first use
+// outside the lock (a build that writes to the fake dispatches back here).
 func (s *controllerSimulator) controllers(f *Fake) ([]Controller, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ctls, ok := s.built[f]; ok {
+	ctls, ok := s.built[f]
+	s.mu.Unlock()
+	if ok {
 		return ctls, nil
 	}
 	ctls, err := s.build(f)
 	if err != nil {
 		return nil, fmt.Errorf("making the controllers: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if first, ok := s.built[f]; ok {
+		return first, nil
 	}
 	s.built[f] = ctls
 	return ctls, nil

@@ -12,6 +12,7 @@ func (standaloneTB) Helper()                        {}
 func (standaloneTB) Cleanup(func())                 {}
 func (standaloneTB) Fatalf(format string, a ...any) { log.Fatalf(format, a...) }
 func (standaloneTB) Errorf(format string, a ...any) { log.Printf(format, a...) }
+func (standaloneTB) Logf(format string, a ...any)   { log.Printf(format, a...) }
 
 // Standalone returns a testing.TB for using a Fake outside a test, as
 // Example functions and demo programs do: a setup failure ends the program

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -108,6 +109,11 @@ func (d Details) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(d.String())
 
 // LogValue logs the keys, never the values.
 func (d Details) LogValue() slog.Value { return slog.StringValue(d.String()) }
+
+// MarshalJSON writes the keys, never the values, so that a JSON logger
+// (zap, slog's JSON handler) that encodes an Outcome or an Observation
+// shows no secret.
+func (d Details) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
 // waitError says an object waits for something outside this reconcile.
 type waitError struct{ reason string }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -270,15 +271,16 @@ func (m *Managed[T]) sync(ctx context.Context, log logr.Logger, obj T) (ctrl.Res
 	statusBase, _ := obj.DeepCopyObject().(T)
 
 	outcome := m.converge(ctx, log, obj, ext, connectErr)
+	if hub.IsConflict(outcome.Err) {
+		// Another writer was first: read again, and leave the status alone.
+		return m.requeueOrFail(log, key, "reconciling", outcome.Err)
+	}
 	changed, statusErr := m.writeStatus(ctx, statusBase, obj, outcome)
 	if statusErr != nil {
 		return m.requeueOrFail(log, key, "writing the status", errors.Join(outcome.Err, statusErr))
 	}
 	switch {
 	case outcome.Err != nil:
-		if hub.IsConflict(outcome.Err) {
-			return m.requeueOrFail(log, key, "reconciling", outcome.Err)
-		}
 		if changed {
 			m.event(obj, corev1.EventTypeWarning, ReasonReconcileError, "Reconcile", outcome.Err.Error())
 		}
@@ -348,26 +350,8 @@ func (m *Managed[T]) finalize(ctx context.Context, log logr.Logger, obj T) (ctrl
 	if m.settings.finalizer == "" || !controllerutil.ContainsFinalizer(obj, m.settings.finalizer) {
 		return ctrl.Result{}, nil
 	}
-	var err error
-	if m.kind.Connector != nil {
-		var ext External[T]
-		if ext, err = m.kind.Connector.Connect(ctx, obj); err == nil {
-			err = ext.Delete(ctx, obj)
-		}
-	}
-	if err != nil {
-		statusBase, _ := obj.DeepCopyObject().(T)
-		outcome := Outcome{Err: fmt.Errorf("deleting: %w", err)}
-		if reason, ok := WaitingFor(err); ok {
-			outcome = Outcome{Waiting: reason}
-		}
-		if changed, serr := m.writeStatus(ctx, statusBase, obj, outcome); serr == nil && changed {
-			m.event(obj, corev1.EventTypeWarning, ReasonDeleteError, "Delete", outcome.Message())
-		}
-		if outcome.Waiting != "" {
-			return RequeueAfter(m.settings.wait, m.settings.jitter), nil
-		}
-		return m.requeueOrFail(log, key, "deleting", err)
+	if err := m.deleteExternal(ctx, obj); err != nil {
+		return m.deleteFailed(ctx, log, obj, err)
 	}
 	if _, err := RemoveFinalizer(ctx, m.hub, obj, m.settings.finalizer); err != nil {
 		return m.requeueOrFail(log, key, "removing the finalizer", err)
@@ -375,6 +359,37 @@ func (m *Managed[T]) finalize(ctx context.Context, log logr.Logger, obj T) (ctrl
 	log.Info("deleted what the object stood for")
 	m.event(obj, corev1.EventTypeNormal, ReasonDeleted, "Delete", "deleted what the object stood for")
 	return ctrl.Result{}, nil
+}
+
+// deleteExternal has the External delete what obj stands for.
+func (m *Managed[T]) deleteExternal(ctx context.Context, obj T) error {
+	if m.kind.Connector == nil {
+		return nil
+	}
+	ext, err := m.kind.Connector.Connect(ctx, obj)
+	if err != nil || ext == nil {
+		return err
+	}
+	return ext.Delete(ctx, obj)
+}
+
+// deleteFailed reports a failed or waiting deletion in the status and an
+// event, and asks to be called again.
+func (m *Managed[T]) deleteFailed(ctx context.Context, log logr.Logger, obj T, err error) (ctrl.Result, error) {
+	statusBase, _ := obj.DeepCopyObject().(T)
+	outcome := Outcome{Err: fmt.Errorf("deleting: %w", err)}
+	eventType, reason := corev1.EventTypeWarning, ReasonDeleteError
+	if waiting, ok := WaitingFor(err); ok {
+		outcome = Outcome{Waiting: waiting}
+		eventType, reason = corev1.EventTypeNormal, ReasonWaiting
+	}
+	if changed, serr := m.writeStatus(ctx, statusBase, obj, outcome); serr == nil && changed {
+		m.event(obj, eventType, reason, "Delete", outcome.Message())
+	}
+	if outcome.Waiting != "" {
+		return RequeueAfter(m.settings.wait, m.settings.jitter), nil
+	}
+	return m.requeueOrFail(log, client.ObjectKeyFromObject(obj), "deleting", err)
 }
 
 // patchMetadata adds the finalizer and writes it together with whatever
@@ -391,7 +406,10 @@ func (m *Managed[T]) patchMetadata(ctx context.Context, before any, obj T) error
 	if equality.Semantic.DeepEqual(metaOf(original), metaOf(obj)) {
 		return nil
 	}
-	return m.hub.Kube().Patch(ctx, obj, client.MergeFromWithOptions(original, client.MergeFromWithOptimisticLock{}))
+	if err := m.hub.Kube().Patch(ctx, obj, client.MergeFromWithOptions(original, client.MergeFromWithOptimisticLock{})); err != nil {
+		return fmt.Errorf("patching the metadata: %w", err)
+	}
+	return nil
 }
 
 // metaOf is the metadata a reconciler may set on its object.
@@ -475,27 +493,31 @@ func (m *Managed[T]) Requests(ctx context.Context, obj, old client.Object) []ctr
 		return []ctrl.Request{{NamespacedName: client.ObjectKeyFromObject(obj)}}
 	}
 	objType := reflect.TypeOf(obj)
-	for _, owned := range m.kind.Owns {
-		if reflect.TypeOf(owned) != objType {
-			continue
-		}
-		ref := metav1.GetControllerOf(obj)
-		if ref == nil {
-			return nil
-		}
-		gvk, err := hub.GroupVersionKindOf(m.hub.Scheme(), m.newObject())
-		if err != nil || ref.Kind != gvk.Kind || ref.APIVersion != gvk.GroupVersion().String() {
-			return nil
-		}
-		return []ctrl.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: ref.Name}}}
-	}
 	var out []ctrl.Request
+	if slices.ContainsFunc(m.kind.Owns, func(owned client.Object) bool { return reflect.TypeOf(owned) == objType }) {
+		out = append(out, m.controllerOf(obj)...)
+	}
 	for _, w := range m.kind.Watches {
 		if reflect.TypeOf(w.Object) == objType {
 			out = append(out, w.Map(ctx, obj)...)
 		}
 	}
 	return out
+}
+
+// controllerOf names obj's controller when it is of the managed kind, as
+// controller-runtime's owner handler does: by group and kind.
+func (m *Managed[T]) controllerOf(obj client.Object) []ctrl.Request {
+	ref := metav1.GetControllerOf(obj)
+	if ref == nil {
+		return nil
+	}
+	gvk, err := hub.GroupVersionKindOf(m.hub.Scheme(), m.newObject())
+	refGV, perr := schema.ParseGroupVersion(ref.APIVersion)
+	if err != nil || perr != nil || ref.Kind != gvk.Kind || refGV.Group != gvk.Group {
+		return nil
+	}
+	return []ctrl.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: ref.Name}}}
 }
 
 // IntentChanged passes creates, deletes and generic events, and the
