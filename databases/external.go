@@ -20,6 +20,8 @@ import (
 // real one through pgx; databasestest has an in-memory one, and its contract
 // suite proves that both answer alike. Errors wrap ErrMissing or ErrExists
 // where the catalog says so, and never hold a password.
+//
+//nolint:interfacebloat // every call the operator makes: implemented twice, proven alike by the contract suite
 type Server interface {
 	// Admin names the role the server is administered as.
 	Admin() string

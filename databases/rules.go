@@ -62,15 +62,21 @@ type Grant struct {
 	To         string
 }
 
+// Privileges the operator grants.
+const (
+	privilegeUsage  = "USAGE"
+	privilegeSelect = "SELECT"
+)
+
 // schemaGrants are the grants the operator gives the group roles on each
 // schema: the reader reads, the writer reads and writes.
 func schemaGrants(roles PostgresRoles) []Grant {
 	return []Grant{
-		{On: OnSchema, Privileges: []string{"USAGE"}, To: roles.Reader},
-		{On: OnSchema, Privileges: []string{"USAGE"}, To: roles.Writer},
-		{On: OnTables, Privileges: []string{"SELECT"}, To: roles.Reader},
-		{On: OnTables, Privileges: []string{"DELETE", "INSERT", "SELECT", "UPDATE"}, To: roles.Writer},
-		{On: OnSequences, Privileges: []string{"SELECT", "USAGE"}, To: roles.Writer},
+		{On: OnSchema, Privileges: []string{privilegeUsage}, To: roles.Reader},
+		{On: OnSchema, Privileges: []string{privilegeUsage}, To: roles.Writer},
+		{On: OnTables, Privileges: []string{privilegeSelect}, To: roles.Reader},
+		{On: OnTables, Privileges: []string{"DELETE", "INSERT", privilegeSelect, "UPDATE"}, To: roles.Writer},
+		{On: OnSequences, Privileges: []string{privilegeSelect, privilegeUsage}, To: roles.Writer},
 		{On: OnFunctions, Privileges: []string{"EXECUTE"}, To: roles.Writer},
 	}
 }

@@ -171,7 +171,7 @@ func (e *bucketExternal) Apply(ctx context.Context, b *Bucket, _ reconcile.Obser
 	if want := max(b.Spec.Quota, 0); e.state.Quota != want {
 		return nil, e.server.SetQuota(ctx, b.Spec.Name, want)
 	}
-	return nil, nil
+	return reconcile.Details{}, nil
 }
 
 func (e *bucketExternal) Delete(ctx context.Context, b *Bucket) error {
@@ -277,7 +277,7 @@ func (e *userExternal) Apply(ctx context.Context, u *User, _ reconcile.Observati
 			return nil, err
 		}
 	}
-	return nil, nil
+	return reconcile.Details{}, nil
 }
 
 func (e *userExternal) Delete(ctx context.Context, u *User) error {

@@ -46,7 +46,8 @@ func userEnabled(spec UserSpec) bool { return spec.AccountStatus != "disabled" }
 
 // policyChanges returns the policies to attach to and detach from a user
 // that has the policies have, for it to have exactly spec's.
-func policyChanges(spec UserSpec, have []string) (attach, detach []string) {
+func policyChanges(spec UserSpec, have []string) ([]string, []string) {
+	var attach, detach []string
 	for _, want := range spec.Policies {
 		if !slices.Contains(have, want) && !slices.Contains(attach, want) {
 			attach = append(attach, want)

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -47,12 +46,12 @@ func contractRoles(ctx context.Context, t *testing.T, s databases.Server) {
 	}
 	require.NoError(t, s.CreateRole(ctx, "analysts", secrets.Value{}), "create group")
 	require.NoError(t, s.CreateRole(ctx, "alice-abc123", secrets.Plain("pw-1")), "create login")
-	assert.ErrorIs(t, s.CreateRole(ctx, "analysts", secrets.Value{}), databases.ErrExists, "creating an existing role")
+	require.ErrorIs(t, s.CreateRole(ctx, "analysts", secrets.Value{}), databases.ErrExists, "creating an existing role")
 	require.NoError(t, s.GrantRole(ctx, "analysts", "alice-abc123"), "grant")
 	require.NoError(t, s.GrantRole(ctx, "analysts", "alice-abc123"), "grant again")
-	assert.ErrorIs(t, s.GrantRole(ctx, "nobody", "alice-abc123"), databases.ErrMissing, "granting a missing group")
-	assert.ErrorIs(t, s.GrantRole(ctx, "analysts", "nobody"), databases.ErrMissing, "granting to a missing member")
-	assert.ErrorIs(t, s.SetPassword(ctx, "nobody", secrets.Plain("x")), databases.ErrMissing, "a missing role's password")
+	require.ErrorIs(t, s.GrantRole(ctx, "nobody", "alice-abc123"), databases.ErrMissing, "granting a missing group")
+	require.ErrorIs(t, s.GrantRole(ctx, "analysts", "nobody"), databases.ErrMissing, "granting to a missing member")
+	require.ErrorIs(t, s.SetPassword(ctx, "nobody", secrets.Plain("x")), databases.ErrMissing, "a missing role's password")
 	require.NoError(t, s.SetPassword(ctx, "alice-abc123", secrets.Plain("pw-2")), "set password")
 	got := map[string]databases.RoleState{
 		"analysts": role(ctx, t, s, "analysts"), "alice-abc123": role(ctx, t, s, "alice-abc123"), "nobody": role(ctx, t, s, "nobody"),
@@ -87,14 +86,14 @@ func isEmpty(v any) bool {
 }
 
 func contractDatabases(ctx context.Context, t *testing.T, s databases.Server) {
-	assert.ErrorIs(t, s.CreateDatabase(ctx, "shop", "nobody"), databases.ErrMissing, "a database of a missing owner")
+	require.ErrorIs(t, s.CreateDatabase(ctx, "shop", "nobody"), databases.ErrMissing, "a database of a missing owner")
 	require.NoError(t, s.CreateRole(ctx, "shop-group", secrets.Value{}), "owner")
 	require.NoError(t, s.CreateDatabase(ctx, "shop", "shop-group"), "create")
-	assert.ErrorIs(t, s.CreateDatabase(ctx, "shop", "shop-group"), databases.ErrExists, "creating it again")
+	require.ErrorIs(t, s.CreateDatabase(ctx, "shop", "shop-group"), databases.ErrExists, "creating it again")
 	require.NoError(t, s.CreateExtension(ctx, "shop", "pgcrypto"), "extension")
 	require.NoError(t, s.CreateExtension(ctx, "shop", "pgcrypto"), "extension again")
-	assert.ErrorIs(t, s.CreateExtension(ctx, "shop", "no_such_extension"), databases.ErrMissing, "an extension the server does not have")
-	assert.ErrorIs(t, s.CreateSchema(ctx, "nowhere", "app", "shop-group"), databases.ErrMissing, "a schema in a missing database")
+	require.ErrorIs(t, s.CreateExtension(ctx, "shop", "no_such_extension"), databases.ErrMissing, "an extension the server does not have")
+	require.ErrorIs(t, s.CreateSchema(ctx, "nowhere", "app", "shop-group"), databases.ErrMissing, "a schema in a missing database")
 	got, err := s.Database(ctx, "shop")
 	require.NoError(t, err, "read")
 	want := databases.DatabaseState{Exists: true, Owner: "shop-group", Extensions: []string{"pgcrypto"},
@@ -119,7 +118,7 @@ func contractSchemas(ctx context.Context, t *testing.T, s databases.Server) {
 	require.NoError(t, s.CreateDatabase(ctx, "shop", "shop-group"), "database")
 	require.NoError(t, s.CreateSchema(ctx, "shop", "app", "shop-group"), "schema")
 	require.NoError(t, s.CreateSchema(ctx, "shop", "app", "shop-group"), "schema again")
-	assert.ErrorIs(t, s.CreateSchema(ctx, "shop", "other", "nobody"), databases.ErrMissing, "a schema of a missing owner")
+	require.ErrorIs(t, s.CreateSchema(ctx, "shop", "other", "nobody"), databases.ErrMissing, "a schema of a missing owner")
 	grants := []databases.Grant{
 		{On: databases.OnSchema, Privileges: []string{"USAGE"}, To: "shop-reader"},
 		{On: databases.OnSchema, Privileges: []string{"USAGE"}, To: "shop-writer"},
@@ -132,8 +131,8 @@ func contractSchemas(ctx context.Context, t *testing.T, s databases.Server) {
 		require.NoError(t, s.Grant(ctx, "shop", "app", g), "grant")
 		require.NoError(t, s.Grant(ctx, "shop", "app", g), "grant again")
 	}
-	assert.ErrorIs(t, s.Grant(ctx, "shop", "missing", grants[0]), databases.ErrMissing, "a grant in a missing schema")
-	assert.ErrorIs(t, s.Grant(ctx, "shop", "app", databases.Grant{On: databases.OnSchema, Privileges: []string{"USAGE"}, To: "nobody"}), databases.ErrMissing, "a grant to a missing role")
+	require.ErrorIs(t, s.Grant(ctx, "shop", "missing", grants[0]), databases.ErrMissing, "a grant in a missing schema")
+	require.ErrorIs(t, s.Grant(ctx, "shop", "app", databases.Grant{On: databases.OnSchema, Privileges: []string{"USAGE"}, To: "nobody"}), databases.ErrMissing, "a grant to a missing role")
 	got, err := s.Database(ctx, "shop")
 	require.NoError(t, err, "read")
 	want := databases.SchemaState{Owner: "shop-group", Grants: []databases.Grant{

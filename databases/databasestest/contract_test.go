@@ -15,6 +15,7 @@ func TestServerContract(t *testing.T) {
 	})
 	t.Run("PostgreSQL", func(t *testing.T) {
 		databasestest.RunServerContract(t, func(t *testing.T) databases.Server {
+			t.Helper()
 			pg := databasestest.StartPostgreSQL(t)
 			s, err := databases.NewPostgreSQLServer(pg.DSN("postgres"))
 			if err != nil {

@@ -20,7 +20,7 @@ const publicSchemaOwner = "pg_database_owner"
 // those of PostgreSQL's contrib modules that platforms ask for.
 var availableExtensions = []string{
 	"btree_gin", "btree_gist", "citext", "cube", "earthdistance", "fuzzystrmatch", "hstore", "intarray",
-	"ltree", "pg_stat_statements", "pg_trgm", "pgcrypto", "postgres_fdw", "tablefunc", "unaccent", "uuid-ossp",
+	"ltree", "pg_stat_statements", "pg_trgm", "pgcrypto", "postgres_fdw", "tablefunc", "unaccent", "uuid-ossp", //nolint:goconst // a list of names
 }
 
 // An InMemoryPostgreSQL is a databases.Server that keeps a PostgreSQL
@@ -60,8 +60,8 @@ var _ databases.Server = (*InMemoryPostgreSQL)(nil)
 // superuser "postgres".
 func NewInMemoryPostgreSQL() *InMemoryPostgreSQL {
 	return &InMemoryPostgreSQL{
-		admin:     "postgres",
-		roles:     map[string]*memoryRole{"postgres": {login: true, memberOf: map[string]bool{}}},
+		admin:     Superuser,
+		roles:     map[string]*memoryRole{Superuser: {login: true, memberOf: map[string]bool{}}},
 		databases: map[string]*memoryDatabase{},
 	}
 }

@@ -19,6 +19,17 @@ import (
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
 )
 
+// Superuser is the role the throwaway and the in-memory servers are
+// administered as.
+const Superuser = "postgres"
+
+// serverBinary is the PostgreSQL server's executable, and systemUser the
+// system user it runs as when the tests run as root.
+const (
+	serverBinary = "postgres"
+	systemUser   = "postgres"
+)
+
 // EnvPostgresBin names the directory of PostgreSQL's server binaries
 // (initdb, postgres); by default the newest /usr/lib/postgresql/*/bin,
 // where Debian's postgresql package puts them.
@@ -61,7 +72,7 @@ func StartPostgreSQL(tb testing.TB) *PostgreSQL {
 	if err != nil {
 		tb.Fatalf("databasestest: %v", err)
 	}
-	pg := &PostgreSQL{Host: "127.0.0.1", User: "postgres", Password: "hubkit-test-admin"}
+	pg := &PostgreSQL{Host: "127.0.0.1", User: Superuser, Password: "hubkit-test-admin"}
 	pwfile := filepath.Join(dir, "pwfile")
 	if err := os.WriteFile(pwfile, []byte(pg.Password+"\n"), 0o600); err != nil {
 		tb.Fatalf("databasestest: %v", err)
@@ -86,7 +97,7 @@ func StartPostgreSQL(tb testing.TB) *PostgreSQL {
 	if err != nil {
 		tb.Fatalf("databasestest: %v", err)
 	}
-	server := exec.CommandContext(context.Background(), filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(pg.Port), "-k", dir,
+	server := exec.CommandContext(context.Background(), filepath.Join(bin, serverBinary), "-D", data, "-p", strconv.Itoa(pg.Port), "-k", dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off")
 	server.Stdout, server.Stderr = logFile, logFile
 	server.SysProcAttr = &syscall.SysProcAttr{Credential: credential}
@@ -124,7 +135,7 @@ func postgresBin() (string, error) {
 		return vb - va
 	})
 	for _, dir := range dirs {
-		if _, err := os.Stat(filepath.Join(dir, "postgres")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, serverBinary)); err == nil {
 			return dir, nil
 		}
 	}
@@ -137,7 +148,7 @@ func serverCredential(dir string) (*syscall.Credential, error) {
 	if os.Geteuid() != 0 {
 		return nil, nil //nolint:nilnil // no credential: run the server as the current user
 	}
-	u, err := user.Lookup("postgres")
+	u, err := user.Lookup(systemUser)
 	if err != nil {
 		return nil, fmt.Errorf("running as root needs the postgres system user to run the server: %w", err)
 	}
@@ -154,7 +165,7 @@ func waitReady(pg *PostgreSQL, exited <-chan error) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		conn, err := pgx.Connect(ctx, pg.DSN("postgres"))
+		conn, err := pgx.Connect(ctx, pg.DSN(Superuser))
 		cancel()
 		if err == nil {
 			_ = conn.Close(context.Background())

@@ -113,7 +113,13 @@ func (d Details) LogValue() slog.Value { return slog.StringValue(d.String()) }
 // MarshalJSON writes the keys, never the values, so that a JSON logger
 // (zap, slog's JSON handler) that encodes an Outcome or an Observation
 // shows no secret.
-func (d Details) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+func (d Details) MarshalJSON() ([]byte, error) {
+	out, err := json.Marshal(d.String())
+	if err != nil {
+		return nil, fmt.Errorf("marshalling details: %w", err)
+	}
+	return out, nil
+}
 
 // waitError says an object waits for something outside this reconcile.
 type waitError struct{ reason string }

@@ -312,24 +312,11 @@ func (m *Managed[T]) converge(ctx context.Context, log logr.Logger, obj T, ext E
 		return fail("connecting", connectErr)
 	}
 	if ext != nil {
-		observed, err := ext.Observe(ctx, obj)
+		details, err := m.applyExternal(ctx, log, obj, ext)
 		if err != nil {
-			return fail("observing", err)
+			return fail(err.what, err.err)
 		}
-		outcome.Details = observed.Details
-		if !observed.Exists || !observed.UpToDate {
-			applied, err := ext.Apply(ctx, obj, observed)
-			if err != nil {
-				return fail("applying", err)
-			}
-			outcome.Details = outcome.Details.merged(applied)
-			reason, note := ReasonUpdated, "updated what the object stands for"
-			if !observed.Exists {
-				reason, note = ReasonCreated, "created what the object stands for"
-			}
-			log.Info(note)
-			m.event(obj, corev1.EventTypeNormal, reason, "Apply", note)
-		}
+		outcome.Details = details
 	}
 	if m.kind.Children != nil {
 		children, err := m.kind.Children(obj, outcome.Details)
@@ -342,6 +329,35 @@ func (m *Managed[T]) converge(ctx context.Context, log logr.Logger, obj T, ext E
 	}
 	outcome.Ready = true
 	return outcome
+}
+
+// stepError is an error of one step of converge, and the step's name.
+type stepError struct {
+	what string
+	err  error
+}
+
+// applyExternal observes what obj stands for and applies only when
+// something is missing or differs, returning the details of both.
+func (m *Managed[T]) applyExternal(ctx context.Context, log logr.Logger, obj T, ext External[T]) (Details, *stepError) {
+	observed, err := ext.Observe(ctx, obj)
+	if err != nil {
+		return nil, &stepError{"observing", err}
+	}
+	if observed.Exists && observed.UpToDate {
+		return observed.Details, nil
+	}
+	applied, err := ext.Apply(ctx, obj, observed)
+	if err != nil {
+		return nil, &stepError{"applying", err}
+	}
+	reason, note := ReasonUpdated, "updated what the object stands for"
+	if !observed.Exists {
+		reason, note = ReasonCreated, "created what the object stands for"
+	}
+	log.Info(note)
+	m.event(obj, corev1.EventTypeNormal, reason, "Apply", note)
+	return observed.Details.merged(applied), nil
 }
 
 // finalize deletes what a deleted object stands for, then its finalizer.

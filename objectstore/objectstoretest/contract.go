@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -43,8 +42,8 @@ func RunServerContract(t *testing.T, newServer func(t *testing.T) ServerUnderTes
 func contractBuckets(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 	s := sut.Server
 	require.NoError(t, s.MakeBucket(ctx, "datasets"), "make")
-	assert.ErrorIs(t, s.MakeBucket(ctx, "datasets"), objectstore.ErrExists, "making it again")
-	assert.ErrorIs(t, s.SetQuota(ctx, "missing", 1<<20), objectstore.ErrMissing, "a quota on a missing bucket")
+	require.ErrorIs(t, s.MakeBucket(ctx, "datasets"), objectstore.ErrExists, "making it again")
+	require.ErrorIs(t, s.SetQuota(ctx, "missing", 1<<20), objectstore.ErrMissing, "a quota on a missing bucket")
 	require.NoError(t, s.SetQuota(ctx, "datasets", 10<<30), "quota")
 	got, err := s.Bucket(ctx, "datasets")
 	require.NoError(t, err, "read")
@@ -59,7 +58,7 @@ func contractBuckets(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 		t.Errorf("a missing bucket = %+v, %v; want it not to exist and no error", got, err)
 	}
 	require.NoError(t, sut.PutObject(ctx, "datasets", "raw/data.csv"), "upload")
-	assert.ErrorIs(t, s.RemoveBucket(ctx, "datasets", false), objectstore.ErrNotEmpty, "removing a bucket that holds objects")
+	require.ErrorIs(t, s.RemoveBucket(ctx, "datasets", false), objectstore.ErrNotEmpty, "removing a bucket that holds objects")
 	if got, _ := s.Bucket(ctx, "datasets"); !got.Exists {
 		t.Error("a refused removal removed the bucket")
 	}
@@ -84,7 +83,7 @@ func contractPolicies(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 	}
 	require.NoError(t, s.PutPolicy(ctx, "datasets-read", []byte(readDatasets)), "put")
 	require.NoError(t, s.PutPolicy(ctx, "datasets-read", []byte(readDatasets)), "put again")
-	assert.ErrorIs(t, s.PutPolicy(ctx, "broken", []byte("not a policy")), objectstore.ErrInvalid, "a document that is not JSON")
+	require.ErrorIs(t, s.PutPolicy(ctx, "broken", []byte("not a policy")), objectstore.ErrInvalid, "a document that is not JSON")
 	got, err := s.Policy(ctx, "datasets-read")
 	require.NoError(t, err, "read")
 	if !got.Exists || len(got.Content) == 0 {
@@ -112,10 +111,10 @@ func contractUsers(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 	}
 	require.NoError(t, s.AttachPolicies(ctx, "loader", []string{"datasets-read", "readonly"}), "attach")
 	require.NoError(t, s.AttachPolicies(ctx, "loader", []string{"datasets-read"}), "attach again")
-	assert.ErrorIs(t, s.AttachPolicies(ctx, "loader", []string{"missing"}), objectstore.ErrMissing, "attaching a missing policy")
-	assert.ErrorIs(t, s.AttachPolicies(ctx, "nobody", []string{"readonly"}), objectstore.ErrMissing, "attaching to a missing user")
+	require.ErrorIs(t, s.AttachPolicies(ctx, "loader", []string{"missing"}), objectstore.ErrMissing, "attaching a missing policy")
+	require.ErrorIs(t, s.AttachPolicies(ctx, "nobody", []string{"readonly"}), objectstore.ErrMissing, "attaching to a missing user")
 	require.NoError(t, s.SetUserEnabled(ctx, "loader", false), "disable")
-	assert.ErrorIs(t, s.SetUserEnabled(ctx, "nobody", false), objectstore.ErrMissing, "disabling a missing user")
+	require.ErrorIs(t, s.SetUserEnabled(ctx, "nobody", false), objectstore.ErrMissing, "disabling a missing user")
 	got, err := s.User(ctx, "loader")
 	require.NoError(t, err, "read")
 	want := objectstore.UserState{Exists: true, Enabled: false, Policies: []string{"datasets-read", "readonly"}}
@@ -123,8 +122,8 @@ func contractUsers(ctx context.Context, t *testing.T, sut ServerUnderTest) {
 		t.Errorf("user: -want, +got:\n%s", diff)
 	}
 	// MinIO does not find a disabled user when its policies change.
-	assert.ErrorIs(t, s.DetachPolicies(ctx, "loader", []string{"readonly"}), objectstore.ErrMissing, "detaching from a disabled user")
-	assert.ErrorIs(t, s.AttachPolicies(ctx, "loader", []string{"readwrite"}), objectstore.ErrMissing, "attaching to a disabled user")
+	require.ErrorIs(t, s.DetachPolicies(ctx, "loader", []string{"readonly"}), objectstore.ErrMissing, "detaching from a disabled user")
+	require.ErrorIs(t, s.AttachPolicies(ctx, "loader", []string{"readwrite"}), objectstore.ErrMissing, "attaching to a disabled user")
 	require.NoError(t, s.SetUserEnabled(ctx, "loader", true), "enable")
 	require.NoError(t, s.DetachPolicies(ctx, "loader", []string{"readonly", "readwrite"}), "detach")
 	require.NoError(t, s.SetUserEnabled(ctx, "loader", false), "disable")

@@ -23,6 +23,7 @@ func TestServerContract(t *testing.T) {
 	})
 	t.Run("MinIO", func(t *testing.T) {
 		objectstoretest.RunServerContract(t, func(t *testing.T) objectstoretest.ServerUnderTest {
+			t.Helper()
 			m := objectstoretest.StartMinIO(t)
 			s, err := objectstore.NewMinIOServer(m.Endpoint, false, m.AccessKey, m.SecretKey)
 			if err != nil {

@@ -125,7 +125,7 @@ func (m *InMemoryMinIO) Policy(_ context.Context, name string) (objectstore.Poli
 // object with statements is refused, as MinIO refuses it.
 func (m *InMemoryMinIO) PutPolicy(_ context.Context, name string, content []byte) error {
 	var doc struct {
-		Statement []json.RawMessage
+		Statement []json.RawMessage `json:"Statement"` //nolint:tagliatelle // IAM policy documents spell it so
 	}
 	if err := json.Unmarshal(content, &doc); err != nil || doc.Statement == nil {
 		return fmt.Errorf("writing policy %s: %w: not a policy document", name, objectstore.ErrInvalid)
