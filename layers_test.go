@@ -85,3 +85,41 @@ func TestLayers(t *testing.T) {
 		}
 	}
 }
+
+// testCode tells whether a package is test code that production programs
+// must not link: the testing package, controller-runtime's fake client, or
+// one of Hubkit's test packages (hubtest, <domain>test, platformtest).
+func testCode(pkg string) bool {
+	if pkg == "testing" || pkg == "sigs.k8s.io/controller-runtime/pkg/client/fake" {
+		return true
+	}
+	last := pkg[strings.LastIndex(pkg, "/")+1:]
+	return strings.HasPrefix(pkg, module+"/") && strings.HasSuffix(last, "test")
+}
+
+// TestProductionCodeLinksNoTestCode keeps test code out of what production
+// programs link: every library package but the test packages, and the
+// mini operator. (The dashboard serves an in-memory cluster by default, so
+// it links hubtest on purpose.)
+func TestProductionCodeLinksNoTestCode(t *testing.T) {
+	var roots []string
+	for _, p := range listPackages(t) {
+		if testCode(p.ImportPath) || p.ImportPath == module || strings.Contains(p.ImportPath, "/hubtest/") ||
+			strings.HasPrefix(p.ImportPath, module+"/e2e") || strings.HasPrefix(p.ImportPath, module+"/examples/") {
+			continue
+		}
+		roots = append(roots, p.ImportPath)
+	}
+	roots = append(roots, module+"/examples/operator")
+	for _, root := range roots {
+		out, err := exec.CommandContext(t.Context(), "go", "list", "-deps", root).Output()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v", root, err)
+		}
+		for dep := range strings.Lines(string(out)) {
+			if dep = strings.TrimSpace(dep); testCode(dep) {
+				t.Errorf("%s links %s: production code must not import test code", root, dep)
+			}
+		}
+	}
+}

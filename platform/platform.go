@@ -1,8 +1,10 @@
 // Package platform assembles every Hubkit domain in one place: one scheme
 // with all types, all CRDs, every reconciler registered with a
-// controller-runtime manager (each one switchable), every hubtest
-// simulator, and a facade with a client per domain. It is the top layer:
-// the domain packages never import it.
+// controller-runtime manager (each one switchable), and a facade with a
+// client per domain. It is the top layer: the domain packages never import
+// it. It holds no test code: the embedded demo cluster and the simulators
+// are in platformtest, so an operator built on platform links neither
+// testing nor a fake client.
 package platform
 
 import (
@@ -12,14 +14,12 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hubkit-dev/hubkit/databases"
-	"github.com/hubkit-dev/hubkit/databases/databasestest"
 	"github.com/hubkit-dev/hubkit/hub"
-	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/hub/workloads"
 	"github.com/hubkit-dev/hubkit/objectstore"
-	"github.com/hubkit-dev/hubkit/objectstore/objectstoretest"
 	"github.com/hubkit-dev/hubkit/secrets"
 	"github.com/hubkit-dev/hubkit/storage"
 )
@@ -40,12 +40,6 @@ func NewScheme() (*runtime.Scheme, error) {
 // CRDs returns the CRDs of every domain.
 func CRDs() []*apiextensionsv1.CustomResourceDefinition {
 	return slices.Concat(databases.CRDs(), objectstore.CRDs())
-}
-
-// Simulators returns the simulated upstream operators of every domain, for
-// a hubtest fake cluster.
-func Simulators() []hubtest.Simulator {
-	return []hubtest.Simulator{databasestest.NewOperator(), objectstoretest.NewOperator()}
 }
 
 // A Platform is the facade over every domain client of one namespace.
@@ -100,8 +94,25 @@ func New(cfg *rest.Config, opts ...Option) (*Platform, error) {
 	return wrap(c, s), nil
 }
 
+// WrapClient returns a Platform over a controller-runtime client (a
+// manager's, or platformtest's in-memory cluster's), whose scheme must know
+// every domain's types (see NewScheme), with the options of
+// WithHubOptions.
+func WrapClient(kube client.Client, opts ...Option) (*Platform, error) {
+	var s settings
+	for _, opt := range opts {
+		opt(&s)
+	}
+	c, err := hub.Wrap(kube, s.hubOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("platform: %w", err)
+	}
+	return wrap(c, s), nil
+}
+
 // Wrap returns a Platform over c, whose scheme must know every domain's
-// types (see NewScheme).
+// types (see NewScheme). Options of WithHubOptions do not apply: c has its
+// own.
 func Wrap(c *hub.Client, opts ...Option) *Platform {
 	var s settings
 	for _, opt := range opts {

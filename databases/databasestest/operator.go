@@ -57,7 +57,11 @@ func (o *Operator) Simulate(ctx context.Context, f *hubtest.Fake, ev hubtest.Eve
 			if o.KeepSecretName {
 				opts = append(opts, databases.WithKeepSecretName())
 			}
-			p, err := databases.NewProvisionerOn(f.Hub(hub.WithFieldOwner("postgres-operator")), o.Server, opts...)
+			h, err := f.NewHub(hub.WithFieldOwner("postgres-operator"))
+			if err != nil {
+				return nil, err
+			}
+			p, err := databases.NewProvisionerOn(h, o.Server, opts...)
 			if err != nil {
 				return nil, err
 			}

@@ -12,12 +12,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/hubkit-dev/hubkit/platform"
+	"github.com/hubkit-dev/hubkit/platform/platformtest"
 )
 
 // newTestServer serves the embedded demo platform.
 func newTestServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	p, _, err := platform.NewEmbedded(t.Context(), platform.DemoNamespace, true)
+	p, _, err := platformtest.NewEmbedded(t.Context(), platform.DemoNamespace, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ import (
 
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/platform"
+	"github.com/hubkit-dev/hubkit/platform/platformtest"
 	"github.com/hubkit-dev/hubkit/secrets"
 )
 
@@ -93,7 +94,7 @@ func newServer(ctx context.Context, o options, logger *slog.Logger) (*server, er
 		if ns == "" {
 			ns = platform.DemoNamespace
 		}
-		s.base, _, err = platform.NewEmbedded(ctx, ns, true, popts...)
+		s.base, _, err = platformtest.NewEmbedded(ctx, ns, true, popts...)
 		s.embedded = true
 		return s, err
 	}

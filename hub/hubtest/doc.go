@@ -24,7 +24,7 @@
 //   - Simulators plug in the behaviour of upstream operators;
 //   - InjectFault makes chosen requests fail (conflict, timeout, not found,
 //     forbidden); Clock controls time; Recorder captures events; fixtures
-//     load from YAML; ExpectGolden compares with golden files (-update
+//     load from YAML; ExpectGolden compares with golden files (HUBKIT_UPDATE_GOLDEN=1
 //     rewrites them) and IgnoreVolatile leaves out what changes every run.
 //
 // The conformance subpackage proves the fake right: the same scenarios run

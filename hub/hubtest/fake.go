@@ -107,9 +107,24 @@ func WithTime(now time.Time) FakeOption {
 }
 
 // NewFake returns an in-memory cluster for tb. Setup problems (a bad CRD or
-// fixture) fail the test at once.
+// fixture) fail the test at once; errors of simulators and built-in
+// controllers fail it when they happen.
 func NewFake(tb testing.TB, opts ...FakeOption) *Fake {
 	tb.Helper()
+	f, err := newFake(tb, opts)
+	if err != nil {
+		tb.Fatalf("hubtest: %v", err)
+	}
+	return f
+}
+
+// New returns an in-memory cluster for a program (a demo, an embedded
+// dashboard) or an Example: it needs no testing.TB and returns setup
+// problems (a bad CRD or fixture) as errors. Errors that simulators and
+// built-in controllers meet later are logged with log/slog.
+func New(opts ...FakeOption) (*Fake, error) { return newFake(Standalone(), opts) }
+
+func newFake(tb testing.TB, opts []FakeOption) (*Fake, error) {
 	s := fakeSettings{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	for _, opt := range opts {
 		opt(&s)
@@ -117,7 +132,7 @@ func NewFake(tb testing.TB, opts ...FakeOption) *Fake {
 	if s.scheme == nil {
 		scheme, err := hub.NewScheme()
 		if err != nil {
-			tb.Fatalf("hubtest: %v", err)
+			return nil, fmt.Errorf("hubtest: %w", err)
 		}
 		s.scheme = scheme
 	}
@@ -140,7 +155,7 @@ func NewFake(tb testing.TB, opts ...FakeOption) *Fake {
 	for _, path := range s.fixtures {
 		objs, err := LoadFixtures(f.scheme, path)
 		if err != nil {
-			tb.Fatalf("hubtest: %v", err)
+			return nil, fmt.Errorf("hubtest: %w", err)
 		}
 		for _, obj := range objs {
 			if crd, ok := obj.(*apiextensionsv1.CustomResourceDefinition); ok {
@@ -152,12 +167,12 @@ func NewFake(tb testing.TB, opts ...FakeOption) *Fake {
 	}
 	ctx := context.Background()
 	if err := f.InstallCRDs(ctx, s.crds...); err != nil {
-		tb.Fatalf("hubtest: %v", err)
+		return nil, fmt.Errorf("hubtest: %w", err)
 	}
 	if err := f.seed(ctx, s.objects); err != nil {
-		tb.Fatalf("hubtest: %v", err)
+		return nil, fmt.Errorf("hubtest: %w", err)
 	}
-	return f
+	return f, nil
 }
 
 // build makes the underlying controller-runtime fake, holding objs.
@@ -233,13 +248,24 @@ func (f *Fake) seed(ctx context.Context, objs []client.Object) error {
 func (f *Fake) Client() client.WithWatch { return f.client }
 
 // Hub returns a hub.Client over the fake, with the options given to
-// WithHubOptions and then opts.
+// WithHubOptions and then opts. Invalid options fail the test; a program
+// calls NewHub instead.
 func (f *Fake) Hub(opts ...hub.Option) *hub.Client {
-	c, err := hub.Wrap(f.client, append(slices.Clone(f.hubOpts), opts...)...)
+	c, err := f.NewHub(opts...)
 	if err != nil {
-		f.tb.Fatalf("hubtest: %v", err)
+		f.tb.Fatalf("%v", err)
 	}
 	return c
+}
+
+// NewHub returns a hub.Client over the fake, with the options given to
+// WithHubOptions and then opts, or the error of an invalid option.
+func (f *Fake) NewHub(opts ...hub.Option) (*hub.Client, error) {
+	c, err := hub.Wrap(f.client, append(slices.Clone(f.hubOpts), opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("hubtest: %w", err)
+	}
+	return c, nil
 }
 
 // RESTConfig returns nil: the fake has no API server to connect to.

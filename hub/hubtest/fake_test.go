@@ -3,6 +3,7 @@ package hubtest_test
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -632,5 +633,28 @@ func TestStatusFaults(t *testing.T) {
 	}
 	if err := f.Client().Status().Update(t.Context(), w); !hub.IsConflict(err) {
 		t.Errorf("the status update = %v, want the injected Conflict", err)
+	}
+}
+
+// hubtest registers no command-line flag, so a program or a test binary
+// that imports it may define its own -update.
+func TestRegistersNoFlag(t *testing.T) {
+	if f := flag.Lookup("update"); f != nil {
+		t.Errorf("a flag -update is registered (%q): hubtest must register none", f.Usage)
+	}
+}
+
+// New reports setup problems as errors: a program is never ended by it.
+func TestNewReturnsSetupErrors(t *testing.T) {
+	_, err := hubtest.New(hubtest.WithFixtures(filepath.Join(t.TempDir(), "missing.yaml")))
+	if err == nil || !strings.Contains(err.Error(), "missing.yaml") {
+		t.Errorf("a missing fixture = %v; want an error naming it", err)
+	}
+	f, err := hubtest.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.NewHub(hub.WithNamespace("team-a")); err != nil {
+		t.Errorf("NewHub = %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package hubtest
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -71,21 +70,23 @@ func dropVolatile(v any) {
 	}
 }
 
-//nolint:gochecknoinits // the -update flag must exist before the test binary parses its flags
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "hubtest: rewrite golden files with what the tests produce")
-	}
-}
+// EnvUpdateGolden, set to "1" or "true", makes ExpectGolden write golden
+// files with what the tests produce instead of comparing:
+//
+//	HUBKIT_UPDATE_GOLDEN=1 go test ./...
+//
+// hubtest registers no command-line flag, so a program or a test binary
+// that imports it may define its own -update.
+const EnvUpdateGolden = "HUBKIT_UPDATE_GOLDEN"
 
 func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
+	v := os.Getenv(EnvUpdateGolden)
+	return v == "1" || v == "true"
 }
 
 // ExpectGolden compares objs, without their volatile fields, with the
 // golden file testdata/<name>.golden.yaml and fails the test on any
-// difference. Run the tests with -update to write the file instead.
+// difference. Run the tests with HUBKIT_UPDATE_GOLDEN=1 to write the file instead.
 func ExpectGolden(tb testing.TB, name string, objs ...client.Object) {
 	tb.Helper()
 	stable := make([]map[string]any, 0, len(objs))
@@ -112,9 +113,9 @@ func ExpectGolden(tb testing.TB, name string, objs ...client.Object) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		tb.Fatalf("hubtest: reading the golden file (run the test with -update to write it): %v", err)
+		tb.Fatalf("hubtest: reading the golden file (run the test with HUBKIT_UPDATE_GOLDEN=1 to write it): %v", err)
 	}
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		tb.Errorf("%s differs from what the test produced (-golden, +got); run with -update if the change is right:\n%s", path, diff)
+		tb.Errorf("%s differs from what the test produced (-golden, +got); run with HUBKIT_UPDATE_GOLDEN=1 if the change is right:\n%s", path, diff)
 	}
 }

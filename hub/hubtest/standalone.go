@@ -1,21 +1,30 @@
 package hubtest
 
 import (
-	"log"
+	"fmt"
+	"log/slog"
 	"testing"
 )
 
 // standaloneTB is a testing.TB for code outside a test.
 type standaloneTB struct{ testing.TB }
 
-func (standaloneTB) Helper()                        {}
-func (standaloneTB) Cleanup(func())                 {}
-func (standaloneTB) Fatalf(format string, a ...any) { log.Fatalf(format, a...) }
-func (standaloneTB) Errorf(format string, a ...any) { log.Printf(format, a...) }
-func (standaloneTB) Logf(format string, a ...any)   { log.Printf(format, a...) }
+func (standaloneTB) Helper()        {}
+func (standaloneTB) Cleanup(func()) {}
+func (standaloneTB) Errorf(format string, a ...any) {
+	slog.Error(fmt.Sprintf(format, a...)) //nolint:sloglint // the message is the test's
+}
+func (standaloneTB) Logf(format string, a ...any) {
+	slog.Debug(fmt.Sprintf(format, a...)) //nolint:sloglint // the message is the test's
+}
 
-// Standalone returns a testing.TB for using a Fake outside a test, as
-// Example functions and demo programs do: a setup failure ends the program
-// with log.Fatalf, a reported error is logged, and cleanups never run. Its
-// other methods are not to be called.
+// Fatalf panics: outside a test there is no test to end, and a library
+// never ends the program.
+func (standaloneTB) Fatalf(format string, a ...any) { panic(fmt.Sprintf(format, a...)) }
+
+// Standalone returns a testing.TB for using NewFake outside a test, as
+// Example functions do: a setup failure panics with its message, a
+// reported error is logged with log/slog, and cleanups never run. Its other
+// methods are not to be called. Programs call New instead, which returns
+// setup errors.
 func Standalone() testing.TB { return standaloneTB{} }

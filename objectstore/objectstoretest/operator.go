@@ -42,7 +42,11 @@ func (o *Operator) Simulate(ctx context.Context, f *hubtest.Fake, ev hubtest.Eve
 			if o.EmptyBucketOnDelete {
 				opts = append(opts, objectstore.WithEmptyBucketOnDelete())
 			}
-			p, err := objectstore.NewProvisionerOn(f.Hub(hub.WithFieldOwner("minio-operator")), o.Server, opts...)
+			h, err := f.NewHub(hub.WithFieldOwner("minio-operator"))
+			if err != nil {
+				return nil, err
+			}
+			p, err := objectstore.NewProvisionerOn(h, o.Server, opts...)
 			if err != nil {
 				return nil, err
 			}

@@ -1,4 +1,4 @@
-package platform_test
+package platformtest_test
 
 import (
 	"testing"
@@ -6,11 +6,12 @@ import (
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/objectstore"
 	"github.com/hubkit-dev/hubkit/platform"
+	"github.com/hubkit-dev/hubkit/platform/platformtest"
 )
 
 func TestEmbeddedDemo(t *testing.T) {
 	ctx := t.Context()
-	p, _, err := platform.NewEmbedded(ctx, platform.DemoNamespace, true)
+	p, _, err := platformtest.NewEmbedded(ctx, platform.DemoNamespace, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,52 @@
+// Package platformtest runs the whole platform without a cluster: an
+// in-memory hubtest cluster with every CRD installed, every domain's
+// simulated operator (the domains' own reconcilers over in-memory external
+// systems) and demo data. It is what `go run ./examples/dashboard` shows,
+// and what tests of code built on platform run against. Production programs
+// import platform, never this package.
+package platformtest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hubkit-dev/hubkit/databases/databasestest"
+	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
+	"github.com/hubkit-dev/hubkit/objectstore/objectstoretest"
+	"github.com/hubkit-dev/hubkit/platform"
+)
+
+// Simulators returns the simulated upstream operators of every domain, for
+// a hubtest fake cluster.
+func Simulators() []hubtest.Simulator {
+	return []hubtest.Simulator{databasestest.NewOperator(), objectstoretest.NewOperator()}
+}
+
+// NewEmbedded starts an in-memory cluster with every CRD installed and
+// every simulated operator on, loaded with platform.DemoObjects (when demo
+// is true), and returns a Platform over it in namespace. It needs no
+// cluster and no *testing.T, and returns every setup problem as an error.
+func NewEmbedded(ctx context.Context, namespace string, demo bool, opts ...platform.Option) (*platform.Platform, *hubtest.Fake, error) {
+	scheme, err := platform.NewScheme()
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := hubtest.New(hubtest.WithScheme(scheme), hubtest.WithCRDs(platform.CRDs()...), //nolint:contextcheck // the fake seeds nothing here; ctx is used below
+		hubtest.WithSimulators(Simulators()...))
+	if err != nil {
+		return nil, nil, fmt.Errorf("platformtest: %w", err)
+	}
+	if demo {
+		for _, obj := range platform.DemoObjects() {
+			if err := f.Client().Create(ctx, obj); err != nil && !hub.IsAlreadyExists(err) {
+				return nil, nil, fmt.Errorf("platformtest: loading demo data: %w", err)
+			}
+		}
+	}
+	p, err := platform.WrapClient(f.Client(), append([]platform.Option{platform.WithHubOptions(hub.WithNamespace(namespace))}, opts...)...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("platformtest: %w", err)
+	}
+	return p, f, nil
+}
