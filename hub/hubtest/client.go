@@ -88,7 +88,7 @@ func (c *fakeClient) Get(ctx context.Context, key client.ObjectKey, obj client.O
 	if err != nil {
 		return err
 	}
-	if err := c.f.faults.check(VerbGet, "", gvk, key.Namespace, key.Name); err != nil {
+	if err := c.f.serve(VerbGet, "", gvk, key.Namespace, key.Name); err != nil {
 		return err
 	}
 	if err := c.f.currentRaw().Get(ctx, key, obj, opts...); err != nil {
@@ -117,7 +117,7 @@ func (c *fakeClient) List(ctx context.Context, list client.ObjectList, opts ...c
 	lo := client.ListOptions{}
 	lo.ApplyOptions(opts)
 	gvk.Kind = trimList(gvk.Kind)
-	if err := c.f.faults.check(VerbList, "", gvk, lo.Namespace, ""); err != nil {
+	if err := c.f.serve(VerbList, "", gvk, lo.Namespace, ""); err != nil {
 		return err
 	}
 	if err := c.f.currentRaw().List(ctx, list, opts...); err != nil {
@@ -148,7 +148,7 @@ func (c *fakeClient) Watch(ctx context.Context, list client.ObjectList, opts ...
 	lo := client.ListOptions{}
 	lo.ApplyOptions(opts)
 	gvk.Kind = trimList(gvk.Kind)
-	if err := c.f.faults.check(VerbWatch, "", gvk, lo.Namespace, ""); err != nil {
+	if err := c.f.serve(VerbWatch, "", gvk, lo.Namespace, ""); err != nil {
 		return nil, err
 	}
 	w, err := c.f.currentRaw().Watch(ctx, list, opts...)
@@ -221,7 +221,7 @@ func (c *fakeClient) Create(ctx context.Context, obj client.Object, opts ...clie
 	if err != nil {
 		return err
 	}
-	if err := c.f.faults.check(VerbCreate, "", gvk, obj.GetNamespace(), obj.GetName()); err != nil {
+	if err := c.f.serve(VerbCreate, "", gvk, obj.GetNamespace(), obj.GetName()); err != nil {
 		return err
 	}
 	if err := c.checkNamespace(ctx, gvk, obj.GetNamespace()); err != nil {
@@ -315,7 +315,7 @@ func (c *fakeClient) Update(ctx context.Context, obj client.Object, opts ...clie
 	if err != nil {
 		return err
 	}
-	if err := c.f.faults.check(VerbUpdate, "", gvk, obj.GetNamespace(), obj.GetName()); err != nil {
+	if err := c.f.serve(VerbUpdate, "", gvk, obj.GetNamespace(), obj.GetName()); err != nil {
 		return err
 	}
 	old, err := c.current(ctx, gvk, client.ObjectKeyFromObject(obj))
@@ -391,7 +391,7 @@ func (c *fakeClient) Patch(ctx context.Context, obj client.Object, patch client.
 	if patch.Type() == types.ApplyPatchType {
 		verb = VerbApply
 	}
-	if err := c.f.faults.check(verb, "", gvk, obj.GetNamespace(), obj.GetName()); err != nil {
+	if err := c.f.serve(verb, "", gvk, obj.GetNamespace(), obj.GetName()); err != nil {
 		return err
 	}
 	key := client.ObjectKeyFromObject(obj)
@@ -453,7 +453,7 @@ func (c *fakeClient) Apply(ctx context.Context, config runtime.ApplyConfiguratio
 		return fmt.Errorf("hubtest: reading the apply configuration: %w", err)
 	}
 	gvk := u.GroupVersionKind()
-	if err := c.f.faults.check(VerbApply, "", gvk, u.GetNamespace(), u.GetName()); err != nil {
+	if err := c.f.serve(VerbApply, "", gvk, u.GetNamespace(), u.GetName()); err != nil {
 		return err
 	}
 	key := client.ObjectKeyFromObject(u)
@@ -623,7 +623,7 @@ func (s *fakeSubResourceClient) Update(ctx context.Context, obj client.Object, o
 	if err != nil {
 		return err
 	}
-	if err := s.c.f.faults.check(VerbUpdate, s.sub, gvk, obj.GetNamespace(), obj.GetName()); err != nil {
+	if err := s.c.f.serve(VerbUpdate, s.sub, gvk, obj.GetNamespace(), obj.GetName()); err != nil {
 		return err
 	}
 	old, err := s.c.current(ctx, gvk, client.ObjectKeyFromObject(obj))
@@ -658,7 +658,7 @@ func (s *fakeSubResourceClient) Patch(ctx context.Context, obj client.Object, pa
 	if err != nil {
 		return err
 	}
-	if err := s.c.f.faults.check(VerbPatch, s.sub, gvk, obj.GetNamespace(), obj.GetName()); err != nil {
+	if err := s.c.f.serve(VerbPatch, s.sub, gvk, obj.GetNamespace(), obj.GetName()); err != nil {
 		return err
 	}
 	key := client.ObjectKeyFromObject(obj)
@@ -682,7 +682,7 @@ func (s *fakeSubResourceClient) Apply(ctx context.Context, config runtime.ApplyC
 		return err
 	}
 	gvk := u.GroupVersionKind()
-	if err := s.c.f.faults.check(VerbApply, s.sub, gvk, u.GetNamespace(), u.GetName()); err != nil {
+	if err := s.c.f.serve(VerbApply, s.sub, gvk, u.GetNamespace(), u.GetName()); err != nil {
 		return err
 	}
 	key := client.ObjectKeyFromObject(u)

@@ -16,6 +16,7 @@ import (
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/hub/hubtest/conformance"
+	"github.com/hubkit-dev/hubkit/hub/reconcile"
 )
 
 // NewFake makes an in-memory cluster; its built-in controllers make a
@@ -116,4 +117,30 @@ func ExampleSimulator() {
 	err := f.Client().Get(ctx, client.ObjectKey{Namespace: "default", Name: "analytics-credentials"}, &secret)
 	fmt.Println(err == nil)
 	// Output: true
+}
+
+// Writes counts the write requests the fake served: a resync over children
+// that are already as desired writes nothing.
+func ExampleFake_Writes() {
+	ctx := context.Background()
+	f, err := hubtest.New(hubtest.WithObjects(&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "workspace"}}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	c := f.Hub(hub.WithNamespace("team-a"), hub.WithFieldOwner("workspace-controller"))
+	owner, err := hub.For[*corev1.ConfigMap](c).Get(ctx, "workspace")
+	if err != nil {
+		log.Fatal(err)
+	}
+	settings := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "workspace-settings"}, Data: map[string]string{"theme": "dark"}}
+	for pass := 1; pass <= 2; pass++ {
+		f.ResetRequests()
+		if _, err := reconcile.Ensure(ctx, c, owner, settings); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("pass %d: %d writes\n", pass, f.Writes())
+	}
+	// Output:
+	// pass 1: 1 writes
+	// pass 2: 0 writes
 }

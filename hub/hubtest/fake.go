@@ -48,6 +48,7 @@ type Fake struct {
 	mapper     *swappableMapper
 	schemas    map[schema.GroupVersionKind]*crSchema
 	simulators []Simulator
+	requests   requestCounter
 
 	client *fakeClient
 }

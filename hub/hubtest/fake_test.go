@@ -658,3 +658,39 @@ func TestNewReturnsSetupErrors(t *testing.T) {
 		t.Errorf("NewHub = %v", err)
 	}
 }
+
+func TestRequestsAreCounted(t *testing.T) {
+	ctx := t.Context()
+	f := hubtest.NewFake(t)
+	f.ResetRequests() // setup made requests of its own
+	cms := hub.For[*corev1.ConfigMap](f.Hub())
+	if err := cms.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cms.Get(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	f.InjectFault(hubtest.Fault{Verb: hubtest.VerbGet, Reason: metav1.StatusReasonNotFound, Times: 1})
+	if _, err := cms.Get(ctx, "a"); !hub.IsNotFound(err) {
+		t.Fatalf("the injected fault = %v", err)
+	}
+	if err := cms.Delete(ctx, "a"); err != nil {
+		t.Fatal(err)
+	}
+	configMap := schema.GroupKind{Kind: "ConfigMap"}
+	want := map[hubtest.RequestKind]int{
+		{Verb: hubtest.VerbCreate, Kind: configMap}: 1,
+		{Verb: hubtest.VerbGet, Kind: configMap}:    2,
+		{Verb: hubtest.VerbDelete, Kind: configMap}: 1,
+	}
+	if diff := cmp.Diff(want, f.Requests()); diff != "" {
+		t.Errorf("requests: -want, +got:\n%s", diff)
+	}
+	if f.Writes() != 2 {
+		t.Errorf("writes = %d, want 2 (the create and the delete)", f.Writes())
+	}
+	f.ResetRequests()
+	if len(f.Requests()) != 0 || f.Writes() != 0 {
+		t.Errorf("after a reset: %v", f.Requests())
+	}
+}

@@ -24,7 +24,7 @@ func (c *fakeClient) Delete(ctx context.Context, obj client.Object, opts ...clie
 	if err != nil {
 		return err
 	}
-	if err := c.f.faults.check(VerbDelete, "", gvk, obj.GetNamespace(), obj.GetName()); err != nil {
+	if err := c.f.serve(VerbDelete, "", gvk, obj.GetNamespace(), obj.GetName()); err != nil {
 		return err
 	}
 	do := client.DeleteOptions{}
