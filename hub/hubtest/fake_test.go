@@ -16,9 +16,11 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
@@ -692,5 +694,37 @@ func TestRequestsAreCounted(t *testing.T) {
 	f.ResetRequests()
 	if len(f.Requests()) != 0 || f.Writes() != 0 {
 		t.Errorf("after a reset: %v", f.Requests())
+	}
+}
+
+// A kind the scheme knows but no installed CRD defines is refused, as a
+// real cluster's clients refuse it: "no matches for kind".
+func TestKindsWithoutCRDAreRefused(t *testing.T) {
+	ctx := t.Context()
+	scheme, err := hub.NewScheme(func(s *runtime.Scheme) error {
+		s.AddKnownTypeWithName(conformance.WidgetKind, &unstructured.Unstructured{})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := hubtest.NewFake(t, hubtest.WithScheme(scheme))
+	w := &unstructured.Unstructured{}
+	w.SetGroupVersionKind(conformance.WidgetKind)
+	w.SetNamespace("default")
+	w.SetName("orphan")
+	if err := f.Client().Create(ctx, w); !meta.IsNoMatchError(err) {
+		t.Errorf("creating a Widget before its CRD = %v; want no matches for kind", err)
+	}
+	crd, err := conformance.WidgetCRD()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.InstallCRDs(ctx, crd); err != nil {
+		t.Fatal(err)
+	}
+	w.Object["spec"] = map[string]any{"size": "small"}
+	if err := f.Client().Create(ctx, w); err != nil {
+		t.Errorf("creating a Widget once its CRD is installed = %v", err)
 	}
 }

@@ -2,9 +2,12 @@ package hubtest
 
 import (
 	"maps"
+	"slices"
 	"sync"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 )
 
 // A RequestKind is what the Fake counts requests by.
@@ -29,8 +32,13 @@ type requestCounter struct {
 	counts map[RequestKind]int
 }
 
-// serve counts a request and fails it when an injected fault matches.
+// serve counts a request and fails it when an injected fault matches. A
+// request for a kind the cluster does not serve fails as a real client's
+// does, before it is sent: "no matches for kind".
 func (f *Fake) serve(verb Verb, subresource string, gvk schema.GroupVersionKind, namespace, name string) error {
+	if !f.serves(gvk) {
+		return &meta.NoKindMatchError{GroupKind: gvk.GroupKind(), SearchedVersions: []string{gvk.Version}}
+	}
 	f.requests.mu.Lock()
 	if f.requests.counts == nil {
 		f.requests.counts = map[RequestKind]int{}
@@ -38,6 +46,19 @@ func (f *Fake) serve(verb Verb, subresource string, gvk schema.GroupVersionKind,
 	f.requests.counts[RequestKind{Verb: verb, Subresource: subresource, Kind: gvk.GroupKind()}]++
 	f.requests.mu.Unlock()
 	return f.faults.check(verb, subresource, gvk, namespace, name)
+}
+
+// builtinGroups are groups the API server serves without a CRD that
+// client-go's scheme does not hold.
+var builtinGroups = []string{"apiextensions.k8s.io", "apiregistration.k8s.io"}
+
+// serves tells whether the cluster serves gvk: a built-in kind, or one a
+// CRD installed in the fake defines.
+func (f *Fake) serves(gvk schema.GroupVersionKind) bool {
+	if clientgoscheme.Scheme.Recognizes(gvk) || slices.Contains(builtinGroups, gvk.Group) {
+		return true
+	}
+	return f.schemaFor(gvk) != nil
 }
 
 // Requests returns how many requests of each kind the fake has served

@@ -29,6 +29,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -77,6 +78,7 @@ func Scenarios() []Scenario {
 		{"GarbageCollection", garbageCollection},
 		{"NamespaceDeletion", namespaceDeletion},
 		{"NamespacePublishedObjects", namespacePublishedObjects},
+		{"UninstalledKind", uninstalledKind},
 	}
 }
 
@@ -573,6 +575,27 @@ func namespacePublishedObjects(ctx context.Context, t *testing.T, c hubtest.Clus
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// gadgetKind is a kind no CRD of the scenarios defines.
+var gadgetKind = schema.GroupVersionKind{Group: "conformance.hubkit.dev", Version: "v1", Kind: "Gadget"}
+
+// uninstalledKind checks that a kind without a CRD is refused as "no
+// matches for kind", for reads and writes alike.
+func uninstalledKind(ctx context.Context, t *testing.T, c hubtest.Cluster, ns string) {
+	gadgets := hub.For[*unstructured.Unstructured](c.Hub(hub.WithNamespace(ns)), hub.OfKind(gadgetKind))
+	g := &unstructured.Unstructured{Object: map[string]any{"spec": map[string]any{"size": "small"}}}
+	g.SetGroupVersionKind(gadgetKind)
+	g.SetName("orphan")
+	if err := gadgets.Create(ctx, g); !meta.IsNoMatchError(err) {
+		t.Errorf("creating a Gadget = %v; want no matches for kind", err)
+	}
+	if _, err := gadgets.Get(ctx, "orphan"); !meta.IsNoMatchError(err) {
+		t.Errorf("getting a Gadget = %v; want no matches for kind", err)
+	}
+	if _, err := gadgets.List(ctx); !meta.IsNoMatchError(err) {
+		t.Errorf("listing Gadgets = %v; want no matches for kind", err)
 	}
 }
 
