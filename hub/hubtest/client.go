@@ -302,6 +302,15 @@ func (c *fakeClient) admitBuiltin(ctx context.Context, obj client.Object) {
 	}
 }
 
+// admitsStatus tells whether admitBuiltin sets obj's status.
+func admitsStatus(obj client.Object) bool {
+	switch obj.(type) {
+	case *corev1.PersistentVolumeClaim, *corev1.PersistentVolume, *corev1.Pod, *corev1.Namespace:
+		return true
+	}
+	return false
+}
+
 func (c *fakeClient) current(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey) (client.Object, error) {
 	obj := c.f.newObject(gvk)
 	if err := c.f.currentRaw().Get(ctx, key, obj); err != nil {
@@ -521,6 +530,8 @@ func (c *fakeClient) settle(ctx context.Context, gvk schema.GroupVersionKind, ke
 		return nil, err
 	}
 	if old == nil {
+		// A patch or apply that creates is a create to admission.
+		c.admitBuiltin(ctx, fixed)
 		if fixed.GetUID() == "" {
 			fixed.SetUID(uuid.NewUUID())
 		}
@@ -542,8 +553,18 @@ func (c *fakeClient) settle(ctx context.Context, gvk schema.GroupVersionKind, ke
 		if manager != "" {
 			opts = append(opts, client.FieldOwner(manager))
 		}
+		admitted, _ := fixed.DeepCopyObject().(client.Object)
 		if err := c.f.currentRaw().Update(ctx, fixed, opts...); err != nil {
 			return nil, fmt.Errorf("hubtest: completing the write: %w", err)
+		}
+		if old == nil && admitsStatus(admitted) {
+			// The status admission gave a new object is a subresource of
+			// the underlying fake, which an update leaves as it was.
+			admitted.SetResourceVersion(fixed.GetResourceVersion())
+			if err := c.f.currentRaw().Status().Update(ctx, admitted); err != nil {
+				return nil, fmt.Errorf("hubtest: completing the write: %w", err)
+			}
+			fixed = admitted
 		}
 		stored = fixed
 	}

@@ -728,3 +728,33 @@ func TestKindsWithoutCRDAreRefused(t *testing.T) {
 		t.Errorf("creating a Widget once its CRD is installed = %v", err)
 	}
 }
+
+// A claim created by server-side apply, as reconcile.Ensure creates its
+// children, is defaulted and bound like one made by Create.
+func TestAppliedClaimsAreAdmittedAndBound(t *testing.T) {
+	ctx := t.Context()
+	f := hubtest.NewFake(t, hubtest.WithObjects(&storagev1.StorageClass{
+		ObjectMeta:  metav1.ObjectMeta{Name: "standard", Annotations: map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}},
+		Provisioner: "example.com/disk",
+	}))
+	claims := hub.For[*corev1.PersistentVolumeClaim](f.Hub(hub.WithFieldOwner("test")))
+	claim := &corev1.PersistentVolumeClaim{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolumeClaim"},
+		ObjectMeta: metav1.ObjectMeta{Name: "data"},
+		Spec: corev1.PersistentVolumeClaimSpec{
+			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")}},
+		},
+	}
+	if err := claims.Apply(ctx, claim); err != nil {
+		t.Fatal(err)
+	}
+	got, err := claims.Get(ctx, "data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ptr.Deref(got.Spec.StorageClassName, "") != "standard" || got.Status.Phase != corev1.ClaimBound || got.Spec.VolumeName == "" {
+		t.Errorf("an applied claim: class %q, phase %q, volume %q; want standard, Bound, a volume",
+			ptr.Deref(got.Spec.StorageClassName, ""), got.Status.Phase, got.Spec.VolumeName)
+	}
+}

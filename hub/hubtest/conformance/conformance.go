@@ -27,9 +27,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -79,6 +81,7 @@ func Scenarios() []Scenario {
 		{"NamespaceDeletion", namespaceDeletion},
 		{"NamespacePublishedObjects", namespacePublishedObjects},
 		{"UninstalledKind", uninstalledKind},
+		{"AdmissionOnApply", admissionOnApply},
 	}
 }
 
@@ -575,6 +578,42 @@ func namespacePublishedObjects(ctx context.Context, t *testing.T, c hubtest.Clus
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// admissionOnApply checks that a claim created by server-side apply is
+// admitted as one made by Create: it gets the default storage class. The
+// class binds on first consumer, so that no claim binds on either cluster.
+func admissionOnApply(ctx context.Context, t *testing.T, c hubtest.Cluster, ns string) {
+	classes := hub.For[*storagev1.StorageClass](c.Hub())
+	class := &storagev1.StorageClass{
+		ObjectMeta:        metav1.ObjectMeta{Name: "conformance-default-" + ns, Annotations: map[string]string{"storageclass.kubernetes.io/is-default-class": "true"}},
+		Provisioner:       "conformance.hubkit.dev/none",
+		VolumeBindingMode: ptr.To(storagev1.VolumeBindingWaitForFirstConsumer),
+	}
+	if err := classes.Create(ctx, class); err != nil {
+		t.Fatalf("creating a default storage class: %v", err)
+	}
+	t.Cleanup(func() { _ = classes.Delete(context.WithoutCancel(ctx), class.Name) })
+	claims := hub.For[*corev1.PersistentVolumeClaim](c.Hub(hub.WithNamespace(ns), hub.WithFieldOwner("conformance")))
+	claim := &corev1.PersistentVolumeClaim{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolumeClaim"},
+		ObjectMeta: metav1.ObjectMeta{Name: "applied"},
+		Spec: corev1.PersistentVolumeClaimSpec{
+			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")}},
+		},
+	}
+	if err := claims.Apply(ctx, claim); err != nil {
+		t.Fatalf("applying a claim: %v", err)
+	}
+	got, err := claims.Get(ctx, "applied")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ptr.Deref(got.Spec.StorageClassName, "") != class.Name || got.Status.Phase != corev1.ClaimPending {
+		t.Errorf("an applied claim has class %q and phase %q; want the default class %s, Pending",
+			ptr.Deref(got.Spec.StorageClassName, ""), got.Status.Phase, class.Name)
 	}
 }
 
