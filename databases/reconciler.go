@@ -217,6 +217,9 @@ func (e *databaseExternal) Delete(ctx context.Context, db *Postgres) error {
 // ready, and becomes the user's controller, as with the operator) and the
 // Secret of an earlier reconcile.
 func (p *Provisioner) connectUser(ctx context.Context, u *PostgresUser) (reconcile.External[*PostgresUser], error) {
+	if errs := validateUserSpec(u.Spec); len(errs) > 0 && u.DeletionTimestamp == nil {
+		return nil, errs.ToAggregate()
+	}
 	db, err := hub.For[*Postgres](p.hub).InNamespace(u.Namespace).Get(ctx, u.Spec.Database)
 	switch {
 	case hub.IsNotFound(err) && u.DeletionTimestamp != nil:

@@ -2,10 +2,12 @@ package databases_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -97,5 +99,54 @@ func TestSimulatorUpdatesTheUserSecret(t *testing.T) {
 	}
 	if secret.Labels["team"] != "analytics" || secret.Labels["app"] != "loader" {
 		t.Errorf("secret labels = %v; want app=loader and the user's new team=analytics", secret.Labels)
+	}
+}
+
+// A PostgresUser with an empty role (the CRD lets it through) is refused
+// with the field to fix; no login role "-xxxxxx" is made.
+func TestProvisionerRefusesAnEmptyRole(t *testing.T) {
+	ctx := t.Context()
+	op := databasestest.NewOperator()
+	_, f := newFake(t, op)
+	c := databases.NewClient(f.Hub(hub.WithNamespace("team-a")))
+	if _, err := c.CreateDatabase(ctx, databases.NewDatabase("shop")); err != nil {
+		t.Fatal(err)
+	}
+	u := databases.NewUser("loader", "shop").Build("team-a")
+	u.Spec.Role = ""
+	if err := f.Client().Create(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.User(ctx, "loader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status.Succeeded || got.Status.PostgresRole != "" {
+		t.Errorf("a user without a role = %+v; want it not provisioned", got.Status)
+	}
+	p, err := databases.NewProvisionerOn(f.Hub(), op.Server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.ReconcileUser(ctx, types.NamespacedName{Namespace: "team-a", Name: "loader"})
+	if err == nil || !strings.Contains(err.Error(), "spec.role") {
+		t.Errorf("reconciling a user without a role = %v; want an error naming spec.role", err)
+	}
+}
+
+// A status the upstream operator wrote keeps enableIamAuth: false through a
+// round trip in Hubkit's type, as the upstream type has no omitempty.
+func TestUserStatusKeepsEnableIamAuth(t *testing.T) {
+	upstream := `{"succeeded":true,"postgresRole":"r-abcdef","postgresLogin":"r-abcdef","postgresGroup":"g","databaseName":"d","enableIamAuth":false}`
+	var status databases.PostgresUserStatus
+	if err := json.Unmarshal([]byte(upstream), &status); err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.Marshal(status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(upstream, string(out)); diff != "" {
+		t.Errorf("round trip: -upstream, +Hubkit:\n%s", diff)
 	}
 }

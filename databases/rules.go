@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hubkit-dev/hubkit/hub/reconcile"
 	"github.com/hubkit-dev/hubkit/secrets"
@@ -152,6 +153,16 @@ func databaseStatus(db *Postgres, outcome reconcile.Outcome) PostgresStatus {
 		return status
 	}
 	return PostgresStatus{Succeeded: true, Roles: rolesOf(db.Spec), Schemas: slices.Clone(db.Spec.Schemas), Extensions: slices.Clone(db.Spec.Extensions)}
+}
+
+// validateUserSpec checks what the operator needs of a user that the CRD
+// does not enforce: a role to name its login role after (an empty one would
+// make the login role "-xxxxxx").
+func validateUserSpec(spec PostgresUserSpec) field.ErrorList {
+	if spec.Role == "" {
+		return field.ErrorList{field.Required(field.NewPath("spec", "role"), "the login role is named after it")}
+	}
+	return validateIdentifier(field.NewPath("spec", "role"), spec.Role, maxIdentifier-roleSuffixLength)
 }
 
 // newRoleName returns the login role the operator makes for a user whose

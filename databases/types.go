@@ -141,7 +141,7 @@ type PostgresUserStatus struct {
 	PostgresGroup string `json:"postgresGroup"`
 	DatabaseName  string `json:"databaseName"`
 	// +optional
-	EnableIamAuth bool `json:"enableIamAuth,omitempty"`
+	EnableIamAuth bool `json:"enableIamAuth"`
 }
 
 // PostgresUser is a user of a Postgres database, of the movetokube

@@ -395,3 +395,19 @@ func checkDeletes(ctx context.Context, t *testing.T, c *objectstore.Client, prov
 		t.Errorf("the kept bucket reports %+v, %v; want Error with the reason", b.Status, err)
 	}
 }
+
+// The Bucket CRD's spec.quota is the upstream one: an int64 without a
+// minimum, so that every object the upstream CRD accepts, Hubkit's does.
+func TestBucketQuotaSchemaMatchesUpstream(t *testing.T) {
+	for _, crd := range objectstore.CRDs() {
+		if crd.Spec.Names.Kind != "Bucket" {
+			continue
+		}
+		quota := crd.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"].Properties["quota"]
+		if quota.Type != "integer" || quota.Format != "int64" || quota.Minimum != nil {
+			t.Errorf("spec.quota = type %q, format %q, minimum %v; want an int64 without a minimum, as upstream", quota.Type, quota.Format, quota.Minimum)
+		}
+		return
+	}
+	t.Fatal("no Bucket CRD")
+}

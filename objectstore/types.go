@@ -54,7 +54,6 @@ type BucketSpec struct {
 	// same on the wire, because Kubernetes' unstructured machinery has no
 	// unsigned integers.
 	// +optional
-	// +kubebuilder:validation:Minimum=0
 	Quota int64 `json:"quota,omitempty"`
 }
 

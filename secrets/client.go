@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"net/http"
 	"slices"
 	"time"
 
@@ -141,8 +142,11 @@ func (c *Client) Decode(ctx context.Context, name, key string) (Value, error) {
 	}
 	raw, ok := s.Data[key]
 	if !ok {
-		return Value{}, fmt.Errorf("secret %q has no key %q (it has %d keys): %w", name, key, len(s.Data),
-			apierrors.NewNotFound(corev1.Resource("secrets"), name))
+		return Value{}, &apierrors.StatusError{ErrStatus: metav1.Status{
+			Status: metav1.StatusFailure, Code: http.StatusNotFound, Reason: metav1.StatusReasonNotFound,
+			Details: &metav1.StatusDetails{Kind: "secrets", Name: name},
+			Message: fmt.Sprintf("secret %q has no key %q (it has %d keys)", name, key, len(s.Data)),
+		}}
 	}
 	return Plain(string(raw)), nil
 }

@@ -174,8 +174,13 @@ func TestListGetDecode(t *testing.T) {
 	if err != nil || v.Reveal() != topSecret {
 		t.Errorf("Decode = %v (revealed %q), want the value", err, v.Reveal())
 	}
-	if _, err := c.Decode(ctx, "digitalhub-owner", "missing"); !hub.IsNotFound(err) || strings.Contains(err.Error(), topSecret) {
+	_, err = c.Decode(ctx, "digitalhub-owner", "missing")
+	if !hub.IsNotFound(err) || strings.Contains(err.Error(), topSecret) {
 		t.Errorf("Decode of a missing key = %v, want NotFound without any value", err)
+	}
+	// The secret exists: the error must say the key is missing, not the secret.
+	if err == nil || !strings.Contains(err.Error(), `has no key "missing"`) || strings.Contains(err.Error(), "not found") {
+		t.Errorf("Decode of a missing key = %v; want an error naming the missing key, not a missing secret", err)
 	}
 	for _, call := range map[string]func() error{
 		"Get":    func() error { _, err := c.Get(ctx, "unrelated"); return err },

@@ -3,6 +3,7 @@ package storage
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -48,9 +49,12 @@ func NewClaim(name string, size resource.Quantity, opts ...ClaimOption) Claim {
 }
 
 // Gi returns n gibibytes, the unit DigitalHub's resource manager sizes
-// claims in.
+// claims in. Sizes beyond what Kubernetes represents (about 8 EiB) saturate
+// at its largest quantity rather than wrap around.
 func Gi(n int64) resource.Quantity {
-	return *resource.NewQuantity(n<<30, resource.BinarySI)
+	// Not n<<30, which overflows from 2^33 GiB on: a parsed quantity
+	// saturates at the largest number of bytes Kubernetes represents.
+	return resource.MustParse(strconv.FormatInt(n, 10) + "Gi")
 }
 
 // WithStorageClass sets the storage class.
