@@ -16,12 +16,22 @@
 //   - deletes cascade through owner references in background, foreground
 //     and orphan mode, finalizers hold objects up, and deleting a namespace
 //     deletes what it holds; writes into a missing or terminating namespace
-//     are refused;
+//     are refused; a kind that is neither built in nor defined by an
+//     installed CRD is refused with "no matches for kind";
+//   - built-in admission on every write that creates (Create, and a patch
+//     or server-side apply that creates): the default storage class, the
+//     first phases;
+//   - new namespaces get kube-root-ca.crt and the ServiceAccount "default",
+//     as kube-controller-manager gives them;
 //   - built-in controllers: Deployments report their replicas available,
 //     PVCs bind to made-up PVs (honouring the default storage class and
 //     WaitForFirstConsumer), Pods run, Jobs start and can be completed or
 //     failed with CompleteJob and FailJob;
-//   - Simulators plug in the behaviour of upstream operators;
+//   - Simulators plug in the behaviour of upstream operators, and
+//     ControllerSimulator runs real controllers (each domain's reconciler)
+//     as a manager would, with their own watches and event filters;
+//   - Requests and Writes count the requests served, per verb and kind, so
+//     a test can assert that a converged resync writes nothing;
 //   - InjectFault makes chosen requests fail (conflict, timeout, not found,
 //     forbidden); Clock controls time; Recorder captures events; fixtures
 //     load from YAML; ExpectGolden compares with golden files (HUBKIT_UPDATE_GOLDEN=1
@@ -54,5 +64,6 @@
 //	}
 //
 // Tests that must also run on a real cluster program against the Cluster
-// interface, which both the Fake and Real (NewReal) implement.
+// interface, which both the Fake and Real (NewReal) implement. Programs and
+// Example functions make a Fake with New, which needs no testing.TB.
 package hubtest
