@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,8 +49,9 @@ type apiError struct {
 // its GlobalExceptionHandler does. Errors never hold secret values.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := http.StatusBadRequest
+	_, ours := errors.AsType[notFoundError](err)
 	switch {
-	case hub.IsNotFound(err):
+	case hub.IsNotFound(err), ours:
 		status = http.StatusNotFound
 	case hub.IsForbidden(err):
 		status = http.StatusForbidden
@@ -59,17 +61,13 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeErrorStatus(w, r, status, err.Error())
 }
 
+// writeErrorStatus answers with the error JSON of status. Errors are always
+// JSON, whatever the request accepts.
 func writeErrorStatus(w http.ResponseWriter, r *http.Request, status int, message string) {
 	writeJSON(w, status, apiError{
 		Timestamp: time.Now().UTC().Format(time.RFC3339Nano), Status: status,
 		Error: http.StatusText(status), Message: message, Path: r.URL.Path,
 	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v) //nolint:errchkjson // nothing to do when the client is gone
 }
 
 // item is a resource as the resource manager returns it: the object's own
@@ -128,7 +126,7 @@ func writeItem[T any](w http.ResponseWriter, r *http.Request, obj T, conv func(T
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, m)
+	writeOK(w, r, m)
 }
 
 // deleteByID deletes the object the request's {id} names with del.
@@ -248,12 +246,17 @@ func listOf[T client.Object](w http.ResponseWriter, r *http.Request, objs []T, c
 		}
 		items = append(items, m)
 	}
+	writePage(w, r, items)
+}
+
+// writePage answers with the page of items the request asks for.
+func writePage(w http.ResponseWriter, r *http.Request, items []map[string]any) {
 	p, err := paginate(r, items)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, p)
+	writeOK(w, r, p)
 }
 
 func plainItem[T client.Object](o T) (map[string]any, error) { return item(o) }
@@ -267,56 +270,94 @@ func pathID(r *http.Request) (string, error) {
 	return id, nil
 }
 
-// relevantList lists the objects of kind T the client's selector selects.
-func relevantList[T client.Object](w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	objs, err := hub.For[T](p.Hub()).ListRelevant(r.Context())
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	listOf(w, r, objs, plainItem[T])
-}
-
-// relevantGet answers with one object of kind T the selector selects.
-func relevantGet[T client.Object](w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	id, err := pathID(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	res := hub.For[T](p.Hub())
-	obj, err := res.Get(r.Context(), id)
-	if err == nil {
-		if sel, ok := p.Hub().Selector(res.GroupVersionKind().GroupKind()); ok && !sel.MatchesLabels(obj.GetLabels()) {
-			writeErrorStatus(w, r, http.StatusNotFound, fmt.Sprintf("%s %q is not one the platform shows", res.GroupVersionKind().Kind, id))
+// relevantList lists the objects of kind T the client's selector selects,
+// each as conv shows it.
+func relevantList[T client.Object](conv func(T) (map[string]any, error)) func(http.ResponseWriter, *http.Request, *platform.Platform) {
+	return func(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+		objs, err := hub.For[T](p.Hub()).ListRelevant(r.Context())
+		if err != nil {
+			writeError(w, r, err)
 			return
 		}
+		listOf(w, r, objs, conv)
 	}
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeItem[runtime.Object](w, r, obj, item)
 }
 
-// registerAPI adds the resource manager's REST API to mux. platformFor
-// returns the Platform acting as the request's user.
-func (s *server) registerAPI(mux *http.ServeMux) {
+// relevantGet answers with one object of kind T the selector selects, as
+// conv shows it.
+func relevantGet[T client.Object](conv func(T) (map[string]any, error)) func(http.ResponseWriter, *http.Request, *platform.Platform) {
+	return func(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+		id, err := pathID(r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		obj, err := getRelevant[T](r.Context(), p, id)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		writeItem(w, r, obj, conv)
+	}
+}
+
+// getRelevant reads the object of kind T called id, NotFound unless the
+// platform's selector for T selects it.
+func getRelevant[T client.Object](ctx context.Context, p *platform.Platform, id string) (T, error) {
+	res := hub.For[T](p.Hub())
+	obj, err := res.Get(ctx, id)
+	if err != nil {
+		return obj, err
+	}
+	if sel, ok := p.Hub().Selector(res.GroupVersionKind().GroupKind()); ok && !sel.MatchesLabels(obj.GetLabels()) {
+		var zero T
+		return zero, notFoundError{what: fmt.Sprintf("%s %q", res.GroupVersionKind().Kind, id)}
+	}
+	return obj, nil
+}
+
+// quotaItem is item for a ResourceQuota whose status always has hard and
+// used maps, empty when the cluster has not filled them (the embedded
+// cluster runs no quota controller): the resource manager's console reads
+// both without checking.
+func quotaItem(q *corev1.ResourceQuota) (map[string]any, error) {
+	m, err := item(q)
+	if err != nil {
+		return nil, err
+	}
+	status, _ := m["status"].(map[string]any)
+	if status == nil {
+		status = map[string]any{}
+		m["status"] = status
+	}
+	for _, key := range []string{"hard", "used"} {
+		if _, ok := status[key].(map[string]any); !ok {
+			status[key] = map[string]any{}
+		}
+	}
+	return m, nil
+}
+
+// registerAPI adds the resource manager's REST API to mux. The paths the
+// resource manager reserves (crd, crs, config, user) are routed before
+// /api/{crdId} for every method that route takes, so they are never read
+// as a custom resource's id.
+func (s *server) registerAPI(mux *apiMux) {
 	h := func(fn func(http.ResponseWriter, *http.Request, *platform.Platform)) http.HandlerFunc {
 		return s.authenticated(fn)
 	}
-	mux.HandleFunc("GET /api/k8s_service", h(relevantList[*corev1.Service]))
-	mux.HandleFunc("GET /api/k8s_service/{id}", h(relevantGet[*corev1.Service]))
-	mux.HandleFunc("GET /api/k8s_deployment", h(relevantList[*appsv1.Deployment]))
-	mux.HandleFunc("GET /api/k8s_deployment/{id}", h(relevantGet[*appsv1.Deployment]))
-	mux.HandleFunc("GET /api/k8s_deployment/{id}/log", h(s.logs(true)))
-	mux.HandleFunc("GET /api/k8s_job", h(relevantList[*batchv1.Job]))
-	mux.HandleFunc("GET /api/k8s_job/{id}", h(relevantGet[*batchv1.Job]))
-	mux.HandleFunc("GET /api/k8s_job/{id}/log", h(s.logs(false)))
+	mux.HandleFunc("GET /api/k8s_service", h(relevantList(plainItem[*corev1.Service])))
+	mux.HandleFunc("GET /api/k8s_service/{id}", h(relevantGet(plainItem[*corev1.Service])))
+	mux.HandleFunc("GET /api/k8s_deployment", h(relevantList(plainItem[*appsv1.Deployment])))
+	mux.HandleFunc("GET /api/k8s_deployment/{id}", h(relevantGet(plainItem[*appsv1.Deployment])))
+	mux.HandleFunc("GET /api/k8s_deployment/{id}/log", h(s.logLines(deploymentLogs)))
+	mux.HandleFunc("GET /api/k8s_job", h(relevantList(plainItem[*batchv1.Job])))
+	mux.HandleFunc("GET /api/k8s_job/{id}", h(relevantGet(plainItem[*batchv1.Job])))
+	mux.HandleFunc("GET /api/k8s_job/{id}/log", h(s.logLines(jobLogs)))
 	mux.HandleFunc("DELETE /api/k8s_job/{id}", h(deleteJob))
-	mux.HandleFunc("GET /api/k8s_pvc", h(relevantList[*corev1.PersistentVolumeClaim]))
+	mux.HandleFunc("GET /api/k8s_pvc", h(relevantList(plainItem[*corev1.PersistentVolumeClaim])))
 	mux.HandleFunc("POST /api/k8s_pvc", h(createPVC))
-	mux.HandleFunc("GET /api/k8s_pvc/{id}", h(relevantGet[*corev1.PersistentVolumeClaim]))
+	mux.HandleFunc("GET /api/k8s_pvc/{id}", h(relevantGet(plainItem[*corev1.PersistentVolumeClaim])))
 	mux.HandleFunc("DELETE /api/k8s_pvc/{id}", h(deletePVC))
 	mux.HandleFunc("GET /api/k8s_storageclass", h(listStorageClasses))
 	mux.HandleFunc("GET /api/k8s_secret", h(s.listSecrets))
@@ -324,10 +365,34 @@ func (s *server) registerAPI(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/k8s_secret/{id}", h(s.getSecret))
 	mux.HandleFunc("DELETE /api/k8s_secret/{id}", h(deleteSecret))
 	mux.HandleFunc("GET /api/k8s_secret/{id}/decode/{key}", h(decodeSecret))
-	mux.HandleFunc("GET /api/k8s_quota", h(relevantList[*corev1.ResourceQuota]))
-	mux.HandleFunc("GET /api/k8s_quota/{id}", h(relevantGet[*corev1.ResourceQuota]))
+	mux.HandleFunc("GET /api/k8s_quota", h(relevantList(quotaItem)))
+	mux.HandleFunc("GET /api/k8s_quota/{id}", h(relevantGet(quotaItem)))
+
+	// The reserved paths.
 	mux.HandleFunc("GET /api/crd", h(s.listCRDs))
+	mux.HandleFunc("GET /api/crd/{id}", h(s.getCRD))
+	mux.HandleFunc("GET /api/crd/{id}/schema", h(s.crdSchema))
+	mux.HandleFunc("GET /api/crd/{id}/schemas", h(s.crdSchemas))
+	mux.HandleFunc("GET /api/crs", h(s.listSchemas))
+	mux.HandleFunc("GET /api/crs/{id}", h(getSchema))
+	mux.HandleFunc("GET /api/config", h(s.config))
 	mux.HandleFunc("GET /api/user", h(s.user))
+	for _, path := range []string{"/api/crd", "/api/crs", "/api/config", "/api/user"} {
+		// POST /api/{crdId} would take these.
+		mux.refuse("POST "+path, methodNotAllowed)
+	}
+	for _, path := range []string{"/api/crd/{id}", "/api/crs/{id}"} {
+		// PUT and DELETE /api/{crdId}/{id} would take these.
+		mux.refuse("PUT "+path, methodNotAllowed)
+		mux.refuse("DELETE "+path, methodNotAllowed)
+	}
+	for _, path := range []string{"/api/config/{id}", "/api/user/{id}"} {
+		// GET, PUT and DELETE /api/{crdId}/{id} would take these.
+		for _, method := range []string{http.MethodGet, http.MethodPut, http.MethodDelete} {
+			mux.refuse(method+" "+path, noSuchPath)
+		}
+	}
+
 	mux.HandleFunc("GET /api/{crdId}", h(s.listCRs))
 	mux.HandleFunc("POST /api/{crdId}", h(s.createCR))
 	mux.HandleFunc("GET /api/{crdId}/{id}", h(s.getCR))
@@ -335,29 +400,15 @@ func (s *server) registerAPI(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/{crdId}/{id}", h(s.deleteCR))
 }
 
-func (s *server) logs(deployment bool) func(http.ResponseWriter, *http.Request, *platform.Platform) {
-	return func(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-		id, err := pathID(r)
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		var logs []workloads.PodLogs
-		if deployment {
-			logs, err = p.Workloads().DeploymentLogs(r.Context(), id, workloads.TailLines(500))
-		} else {
-			logs, err = p.Workloads().JobLogs(r.Context(), id, workloads.TailLines(500))
-		}
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		lines := []string{}
-		for _, l := range logs {
-			lines = append(lines, l.Lines...)
-		}
-		writeJSON(w, http.StatusOK, lines)
-	}
+// methodNotAllowed answers a write to a reserved path, which only reads.
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", "GET, HEAD")
+	writeErrorStatus(w, r, http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s; allowed: GET, HEAD", r.Method, r.URL.Path))
+}
+
+// noSuchPath answers a path under a reserved one that has no route.
+func noSuchPath(w http.ResponseWriter, r *http.Request) {
+	writeErrorStatus(w, r, http.StatusNotFound, "no such API path: "+r.URL.Path)
 }
 
 func deleteJob(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
@@ -372,15 +423,6 @@ type pvcRequest struct {
 	StorageClassName string                              `json:"storageClassName"`
 	VolumeMode       corev1.PersistentVolumeMode         `json:"volumeMode"`
 	VolumeName       string                              `json:"volumeName"`
-}
-
-func decodeBody(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("the request body: %w", err)
-	}
-	return nil
 }
 
 func createPVC(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
@@ -422,12 +464,7 @@ func listStorageClasses(w http.ResponseWriter, r *http.Request, p *platform.Plat
 		items = append(items, map[string]any{"id": c.Name, "metadata": map[string]any{"name": c.Name},
 			"provisioner": c.Provisioner, "default": c.Default, "volumeBindingMode": c.VolumeBindingMode})
 	}
-	p2, err := paginate(r, items)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p2)
+	writePage(w, r, items)
 }
 
 func (s *server) listSecrets(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
@@ -483,7 +520,7 @@ func createSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) 
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": sum.Name, "metadata": map[string]any{"name": sum.Name}, "type": sum.Type})
+	writeOK(w, r, map[string]any{"id": sum.Name, "metadata": map[string]any{"name": sum.Name}, "type": sum.Type})
 }
 
 func deleteSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
@@ -503,26 +540,21 @@ func decodeSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) 
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]string{key: v.Reveal()})
+	writeOK(w, r, map[string]string{key: v.Reveal()})
 }
 
-// crdFor finds an allowed CRD by its id (metadata.name).
+// crdFor finds the allowed CRD the request's {crdId} names, and returns
+// the kind of its storage version.
 func (s *server) crdFor(r *http.Request) (schema.GroupVersionKind, error) {
-	id := r.PathValue("crdId")
-	if !crdIDPattern.MatchString(id) {
-		return schema.GroupVersionKind{}, fmt.Errorf("crd id %q: want <plural>.<group>", id)
+	crd, err := s.crd(r.PathValue("crdId"))
+	if err != nil {
+		return schema.GroupVersionKind{}, err
 	}
-	for _, crd := range s.crds {
-		if crd.Name != id {
-			continue
-		}
-		for _, v := range crd.Spec.Versions {
-			if v.Storage {
-				return schema.GroupVersionKind{Group: crd.Spec.Group, Version: v.Name, Kind: crd.Spec.Names.Kind}, nil
-			}
-		}
+	v, err := storageVersion(crd)
+	if err != nil {
+		return schema.GroupVersionKind{}, err
 	}
-	return schema.GroupVersionKind{}, notFoundError{what: "crd " + id}
+	return schema.GroupVersionKind{Group: crd.Spec.Group, Version: v.Name, Kind: crd.Spec.Names.Kind}, nil
 }
 
 // notFoundError is a NotFound of the dashboard's own making.
@@ -530,25 +562,7 @@ type notFoundError struct{ what string }
 
 func (e notFoundError) Error() string { return e.what + " is not one the dashboard serves" }
 
-func (s *server) listCRDs(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
-	items := make([]map[string]any, 0, len(s.crds))
-	for _, crd := range s.crds {
-		m, err := item(crd)
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		items = append(items, m)
-	}
-	p, err := paginate(r, items)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
-}
-
-func (s *server) user(w http.ResponseWriter, _ *http.Request, _ *platform.Platform) {
+func (s *server) user(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
 	ops := map[string][]string{}
 	for _, id := range []string{"k8s_service", "k8s_deployment", "k8s_job", "k8s_secret", "k8s_pvc", "k8s_quota"} {
 		ops[id] = []string{"all"}
@@ -556,7 +570,7 @@ func (s *server) user(w http.ResponseWriter, _ *http.Request, _ *platform.Platfo
 	for _, crd := range s.crds {
 		ops[crd.Name] = []string{"all"}
 	}
-	writeJSON(w, http.StatusOK, ops)
+	writeOK(w, r, ops)
 }
 
 func (s *server) crResource(r *http.Request, p *platform.Platform) (*hub.Resource[*unstructured.Unstructured], error) {
@@ -570,7 +584,7 @@ func (s *server) crResource(r *http.Request, p *platform.Platform) (*hub.Resourc
 func (s *server) listCRs(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	res, err := s.crResource(r, p)
 	if err != nil {
-		writeCRError(w, r, err)
+		writeError(w, r, err)
 		return
 	}
 	pg, err := res.List(r.Context())
@@ -581,18 +595,10 @@ func (s *server) listCRs(w http.ResponseWriter, r *http.Request, p *platform.Pla
 	listOf(w, r, pg.Items, crItem)
 }
 
-func writeCRError(w http.ResponseWriter, r *http.Request, err error) {
-	if _, ok := errors.AsType[notFoundError](err); ok {
-		writeErrorStatus(w, r, http.StatusNotFound, err.Error())
-		return
-	}
-	writeError(w, r, err)
-}
-
 func (s *server) getCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	res, err := s.crResource(r, p)
 	if err != nil {
-		writeCRError(w, r, err)
+		writeError(w, r, err)
 		return
 	}
 	id, err := pathID(r)
@@ -608,10 +614,15 @@ func (s *server) getCR(w http.ResponseWriter, r *http.Request, p *platform.Platf
 	writeItem(w, r, obj, crItem)
 }
 
-// crBody reads a custom resource body: the full CR JSON, "id" allowed.
+// crBody reads a custom resource body: the full CR, in JSON or YAML, "id"
+// allowed.
 func crBody(r *http.Request, gvk schema.GroupVersionKind) (*unstructured.Unstructured, error) {
+	body, err := requestJSON(r)
+	if err != nil {
+		return nil, err
+	}
 	var m map[string]any
-	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&m); err != nil {
+	if err := json.NewDecoder(body).Decode(&m); err != nil {
 		return nil, fmt.Errorf("the request body: %w", err)
 	}
 	delete(m, "id")
@@ -623,7 +634,7 @@ func crBody(r *http.Request, gvk schema.GroupVersionKind) (*unstructured.Unstruc
 func (s *server) createCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	gvk, err := s.crdFor(r)
 	if err != nil {
-		writeCRError(w, r, err)
+		writeError(w, r, err)
 		return
 	}
 	u, err := crBody(r, gvk)
@@ -641,7 +652,7 @@ func (s *server) createCR(w http.ResponseWriter, r *http.Request, p *platform.Pl
 func (s *server) updateCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	gvk, err := s.crdFor(r)
 	if err != nil {
-		writeCRError(w, r, err)
+		writeError(w, r, err)
 		return
 	}
 	id, err := pathID(r)
@@ -674,7 +685,7 @@ func (s *server) updateCR(w http.ResponseWriter, r *http.Request, p *platform.Pl
 func (s *server) deleteCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	res, err := s.crResource(r, p)
 	if err != nil {
-		writeCRError(w, r, err)
+		writeError(w, r, err)
 		return
 	}
 	deleteByID(w, r, func(id string) error { return res.Delete(r.Context(), id) })

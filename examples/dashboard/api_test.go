@@ -4,42 +4,50 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/hubkit-dev/hubkit/platform"
-	"github.com/hubkit-dev/hubkit/platform/platformtest"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// newTestServer serves the embedded demo platform.
-func newTestServer(t *testing.T) *httptest.Server {
+// newTestServer serves the dashboard main builds for the embedded demo
+// cluster, after edits.
+func newTestServer(t *testing.T, edits ...func(*server)) *httptest.Server {
 	t.Helper()
-	p, _, err := platformtest.NewEmbedded(t.Context(), platform.DemoNamespace, true)
+	s, err := newServer(t.Context(), options{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{base: p, embedded: true, crds: platform.CRDs(), logger: slog.New(slog.DiscardHandler)}
+	for _, edit := range edits {
+		edit(s)
+	}
 	srv := httptest.NewServer(s.handler())
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-// call sends a request; mutating ones carry the CSRF cookie and header
-// unless noCSRF.
-func call(t *testing.T, srv *httptest.Server, method, path, body string, noCSRF bool) (int, map[string]any, string) {
+// An answer is what the dashboard answered.
+type answer struct {
+	status int
+	header http.Header
+	raw    string
+	json   map[string]any // the body, when it is a JSON object
+}
+
+// send sends a request with header and returns the answer.
+func send(t *testing.T, srv *httptest.Server, method, path, body string, header http.Header) answer {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !noCSRF {
-		req.AddCookie(&http.Cookie{Name: csrfCookie, Value: "0123456789abcdef0123456789abcdef"})
-		req.Header.Set(csrfHeader, "0123456789abcdef0123456789abcdef")
-	}
+	maps.Copy(req.Header, header)
 	resp, err := srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -49,9 +57,16 @@ func call(t *testing.T, srv *httptest.Server, method, path, body string, noCSRF 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m map[string]any
-	_ = json.Unmarshal(raw, &m)
-	return resp.StatusCode, m, string(raw)
+	a := answer{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
+	_ = json.Unmarshal(raw, &a.json)
+	return a
+}
+
+// call sends a request as an API client does: no browser headers.
+func call(t *testing.T, srv *httptest.Server, method, path, body string) (int, map[string]any, string) {
+	t.Helper()
+	a := send(t, srv, method, path, body, nil)
+	return a.status, a.json, a.raw
 }
 
 func ids(t *testing.T, page map[string]any) []string {
@@ -90,7 +105,7 @@ func TestListsPageAndSort(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			status, page, raw := call(t, srv, http.MethodGet, tc.path, "", false)
+			status, page, raw := call(t, srv, http.MethodGet, tc.path, "")
 			if status != http.StatusOK {
 				t.Fatalf("\nReason: %s\nstatus %d: %s", tc.reason, status, raw)
 			}
@@ -111,21 +126,21 @@ func TestListsPageAndSort(t *testing.T) {
 
 func TestSecretsMaskedAndDecoded(t *testing.T) {
 	srv := newTestServer(t)
-	_, page, raw := call(t, srv, http.MethodGet, "/api/k8s_secret", "", false)
+	_, page, raw := call(t, srv, http.MethodGet, "/api/k8s_secret", "")
 	if strings.Contains(raw, "demo-token-123") || strings.Contains(raw, "demo-password-not-real") {
 		t.Fatalf("the secret list shows a value: %s", raw)
 	}
 	if !strings.Contains(raw, `"token":"*************"`) || len(ids(t, page)) < 2 {
 		t.Errorf("the list must mask every value: %s", raw)
 	}
-	if _, _, raw := call(t, srv, http.MethodGet, "/api/k8s_secret/api-token", "", false); strings.Contains(raw, "demo-token-123") {
+	if _, _, raw := call(t, srv, http.MethodGet, "/api/k8s_secret/api-token", ""); strings.Contains(raw, "demo-token-123") {
 		t.Errorf("the detail shows a value: %s", raw)
 	}
-	status, m, _ := call(t, srv, http.MethodGet, "/api/k8s_secret/api-token/decode/token", "", false)
+	status, m, _ := call(t, srv, http.MethodGet, "/api/k8s_secret/api-token/decode/token", "")
 	if status != http.StatusOK || m["token"] != "demo-token-123" {
 		t.Errorf("decode = %d %v; want the value", status, m)
 	}
-	status, m, _ = call(t, srv, http.MethodGet, "/api/k8s_secret/api-token/decode/missing", "", false)
+	status, m, _ = call(t, srv, http.MethodGet, "/api/k8s_secret/api-token/decode/missing", "")
 	if status != http.StatusNotFound || m["status"] != float64(404) || m["path"] != "/api/k8s_secret/api-token/decode/missing" {
 		t.Errorf("decoding a missing key = %d %v; want the 404 error JSON", status, m)
 	}
@@ -134,7 +149,7 @@ func TestSecretsMaskedAndDecoded(t *testing.T) {
 func TestCustomResourceSecretKeysMasked(t *testing.T) {
 	srv := newTestServer(t)
 	for _, path := range []string{"/api/users.minio.scc-digitalhub.github.io", "/api/users.minio.scc-digitalhub.github.io/etl"} {
-		if _, _, raw := call(t, srv, http.MethodGet, path, "", false); strings.Contains(raw, "demo-secret-key") || !strings.Contains(raw, "*************") {
+		if _, _, raw := call(t, srv, http.MethodGet, path, ""); strings.Contains(raw, "demo-secret-key") || !strings.Contains(raw, "*************") {
 			t.Errorf("%s must mask the user's secret key: %s", path, raw)
 		}
 	}
@@ -146,14 +161,12 @@ func TestWrites(t *testing.T) {
 		reason     string
 		method     string
 		path, body string
-		noCSRF     bool
 		want       int
 		message    string
 	}{
 		"CreatePVC":     {reason: "The resource manager's PVC body creates a claim.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"models","accessModes":["ReadWriteOnce"],"resourceAmount":3,"storageClassName":"standard","volumeMode":"Filesystem"}`, want: 200},
 		"BadPVC":        {reason: "An invalid claim is a 400 naming the field.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"Bad Name","resourceAmount":0}`, want: 400, message: "metadata.name"},
 		"UnknownField":  {reason: "Unknown body fields are refused.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"x","size":3}`, want: 400, message: "unknown field"},
-		"NoCSRF":        {reason: "A write without the CSRF header is refused.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"x","resourceAmount":1}`, noCSRF: true, want: 403, message: "X-Csrf-Token"},
 		"CreateSecret":  {reason: "A secret from plain text.", method: "POST", path: "/api/k8s_secret", body: `{"name":"new-secret","data":{"k":"plain"}}`, want: 200},
 		"BadSecretKey":  {reason: "An invalid key is a 400 naming it, never the value.", method: "POST", path: "/api/k8s_secret", body: `{"name":"s","data":{"bad key":"hunter2"}}`, want: 400, message: "data[bad key]"},
 		"DeleteMounted": {reason: "Deleting a missing claim is a 404.", method: "DELETE", path: "/api/k8s_pvc/missing", want: 404},
@@ -162,11 +175,10 @@ func TestWrites(t *testing.T) {
 		"UnknownCRD":    {reason: "An unknown crdId is a 404.", method: "GET", path: "/api/widgets.example.dev", want: 404},
 		"CreateCR":      {reason: "A custom resource from its JSON.", method: "POST", path: "/api/buckets.minio.scc-digitalhub.github.io", body: `{"metadata":{"name":"logs"},"spec":{"name":"logs-bucket"}}`, want: 200},
 		"InvalidCR":     {reason: "A custom resource the CRD refuses is a 400 with the field.", method: "POST", path: "/api/buckets.minio.scc-digitalhub.github.io", body: `{"metadata":{"name":"bad"},"spec":{"name":"Bad_Bucket"}}`, want: 400, message: "spec.name"},
-		"LogsEmbedded":  {reason: "The embedded cluster cannot give logs, and says so.", method: "GET", path: "/api/k8s_deployment/jupyter/log", want: 501, message: "logs are unavailable"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			status, m, raw := call(t, srv, tc.method, tc.path, tc.body, tc.noCSRF)
+			status, m, raw := call(t, srv, tc.method, tc.path, tc.body)
 			if status != tc.want {
 				t.Fatalf("\nReason: %s\nstatus %d, want %d: %s", tc.reason, status, tc.want, raw)
 			}
@@ -183,7 +195,7 @@ func TestWrites(t *testing.T) {
 func TestPagesRender(t *testing.T) {
 	srv := newTestServer(t)
 	for _, path := range []string{"/ui/k8s_pvc", "/ui/k8s_secret", "/ui/k8s_secret/api-token", "/ui/k8s_service", "/ui/postgres.db.movetokube.com", "/ui/users.minio.scc-digitalhub.github.io/etl", "/healthz"} {
-		status, _, raw := call(t, srv, http.MethodGet, path, "", true)
+		status, _, raw := call(t, srv, http.MethodGet, path, "")
 		if status != http.StatusOK {
 			t.Errorf("%s: status %d", path, status)
 		}
@@ -193,7 +205,80 @@ func TestPagesRender(t *testing.T) {
 			}
 		}
 	}
-	if _, _, raw := call(t, srv, http.MethodGet, "/ui/k8s_pvc", "", true); !strings.Contains(raw, "Demo mode") || !strings.Contains(raw, "datasets") {
+	a := send(t, srv, http.MethodGet, "/ui/k8s_pvc", "", nil)
+	if !strings.Contains(a.raw, "Demo mode") || !strings.Contains(a.raw, "datasets") {
 		t.Errorf("the PVC page lacks the demo banner or the claims")
+	}
+	if strings.Contains(strings.ToLower(a.raw), "csrf") || a.header.Get("Set-Cookie") != "" {
+		t.Errorf("the page still carries a CSRF token or sets a cookie: Set-Cookie %q", a.header.Get("Set-Cookie"))
+	}
+}
+
+func TestQuotaStatusHasHardAndUsed(t *testing.T) {
+	srv := newTestServer(t)
+	cases := map[string]struct {
+		reason string
+		path   string
+		quota  func(a answer) map[string]any
+	}{
+		"List": {reason: "The console reads status.hard and status.used of every listed quota; the embedded cluster leaves status empty.", path: "/api/k8s_quota", quota: func(a answer) map[string]any {
+			content, _ := a.json["content"].([]any)
+			if len(content) != 1 {
+				return nil
+			}
+			q, _ := content[0].(map[string]any)
+			return q
+		}},
+		"Detail": {reason: "The console's quota page reads status.hard and status.used.", path: "/api/k8s_quota/compute", quota: func(a answer) map[string]any { return a.json }},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := send(t, srv, http.MethodGet, tc.path, "", nil)
+			if a.status != http.StatusOK {
+				t.Fatalf("\nReason: %s\nstatus %d: %s", tc.reason, a.status, a.raw)
+			}
+			q := tc.quota(a)
+			if q == nil {
+				t.Fatalf("\nReason: %s\nno quota in %s", tc.reason, a.raw)
+			}
+			want := map[string]any{"hard": map[string]any{}, "used": map[string]any{}}
+			if diff := cmp.Diff(want, q["status"]); diff != "" {
+				t.Errorf("\nReason: %s\nstatus: -want, +got:\n%s", tc.reason, diff)
+			}
+			if diff := cmp.Diff(map[string]any{"pods": "20", "requests.cpu": "8", "requests.memory": "32Gi"}, q["spec"].(map[string]any)["hard"]); diff != "" {
+				t.Errorf("\nReason: %s\nspec.hard is kept: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestQuotaItem(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		status corev1.ResourceQuotaStatus
+		want   map[string]any
+	}{
+		"Empty": {reason: "An empty status gets empty hard and used maps.", want: map[string]any{"hard": map[string]any{}, "used": map[string]any{}}},
+		"HardOnly": {
+			reason: "A status with hard only gets an empty used map; hard is kept.",
+			status: corev1.ResourceQuotaStatus{Hard: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("4")}},
+			want:   map[string]any{"hard": map[string]any{"pods": "4"}, "used": map[string]any{}},
+		},
+		"Both": {
+			reason: "A filled status is kept as it is.",
+			status: corev1.ResourceQuotaStatus{Hard: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("4")}, Used: corev1.ResourceList{corev1.ResourcePods: resource.MustParse("1")}},
+			want:   map[string]any{"hard": map[string]any{"pods": "4"}, "used": map[string]any{"pods": "1"}},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			m, err := quotaItem(&corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Name: "q"}, Status: tc.status})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, m["status"]); diff != "" {
+				t.Errorf("\nReason: %s\nstatus: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
 	}
 }

@@ -95,7 +95,7 @@ func newServer(ctx context.Context, o options, logger *slog.Logger) (*server, er
 			ns = platform.DemoNamespace
 		}
 		s.base, _, err = platformtest.NewEmbedded(ctx, ns, true, popts...)
-		s.embedded = true
+		s.embedded, s.logs = true, simulatedLogs
 		return s, err
 	}
 	if o.users == "" {

@@ -42,7 +42,6 @@ type view struct {
 	Title     string
 	User      string
 	Embedded  bool
-	CSRF      string
 	Nav       []navItem
 	Entity    string // the API id, e.g. k8s_pvc
 	Columns   []string
@@ -171,7 +170,7 @@ func (s *server) page(w http.ResponseWriter, r *http.Request, name string, v vie
 		http.Error(w, "sign in with your user name and password", http.StatusUnauthorized)
 		return
 	}
-	v.User, v.Embedded, v.Nav, v.CSRF = user, s.embedded, s.nav(), csrfToken(w, r)
+	v.User, v.Embedded, v.Nav = user, s.embedded, s.nav()
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'")
 	if err := pages.ExecuteTemplate(w, name, v); err != nil {

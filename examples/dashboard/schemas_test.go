@@ -1,0 +1,204 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hubkit-dev/hubkit/platform"
+)
+
+// field returns the values of key in every item of a page.
+func field(t *testing.T, a answer, key string) []any {
+	t.Helper()
+	content, ok := a.json["content"].([]any)
+	if !ok {
+		t.Fatalf("no page content in %s", a.raw)
+	}
+	out := make([]any, 0, len(content))
+	for _, c := range content {
+		m, _ := c.(map[string]any)
+		out = append(out, m[key])
+	}
+	return out
+}
+
+// storedSchemaJSON is the openAPIV3Schema of crd's storage version, decoded
+// from JSON.
+func storedSchemaJSON(t *testing.T, name string) any {
+	t.Helper()
+	for _, crd := range platform.CRDs() {
+		if crd.Name != name {
+			continue
+		}
+		v, err := storageVersion(crd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := json.Marshal(v.Schema.OpenAPIV3Schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out any
+		if err := json.Unmarshal(data, &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	t.Fatalf("no CRD %s", name)
+	return nil
+}
+
+func TestReservedPaths(t *testing.T) {
+	srv := newTestServer(t)
+	crds := platform.CRDs()
+	names := make([]any, 0, len(crds))
+	for _, crd := range crds {
+		names = append(names, crd.Name)
+	}
+	sortedNames := slices.Clone(names)
+	slices.SortFunc(sortedNames, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
+	allowed := make([]string, 0, len(names))
+	for _, n := range names {
+		allowed = append(allowed, n.(string))
+	}
+	const postgres = "postgres.db.movetokube.com"
+	emptyPage := func(t *testing.T, a answer) {
+		t.Helper()
+		if diff := cmp.Diff([]any{}, field(t, a, "id")); diff != "" || a.json["totalElements"] != float64(0) {
+			t.Errorf("want an empty page, got %s", a.raw)
+		}
+	}
+	cases := map[string]struct {
+		reason string
+		path   string
+		want   int
+		check  func(t *testing.T, a answer)
+	}{
+		"CRDs": {reason: "/api/crd lists the CRDs the API serves, by id.", path: "/api/crd", want: http.StatusOK, check: func(t *testing.T, a answer) {
+			t.Helper()
+			if diff := cmp.Diff(sortedNames, field(t, a, "id")); diff != "" {
+				t.Errorf("ids: -want, +got:\n%s", diff)
+			}
+		}},
+		"CRD": {reason: "/api/crd/{id} is the CRD, with id = metadata.name.", path: "/api/crd/" + postgres, want: http.StatusOK, check: func(t *testing.T, a answer) {
+			t.Helper()
+			got := map[string]any{"id": a.json["id"], "kind": a.json["kind"], "names": a.json["spec"].(map[string]any)["names"].(map[string]any)["kind"]}
+			if diff := cmp.Diff(map[string]any{"id": postgres, "kind": "CustomResourceDefinition", "names": "Postgres"}, got); diff != "" {
+				t.Errorf("-want, +got:\n%s", diff)
+			}
+		}},
+		"CRDSchema": {reason: "/api/crd/{id}/schema is the storage version's schema from the CRD, a JSON string, id null.", path: "/api/crd/" + postgres + "/schema", want: http.StatusOK, check: func(t *testing.T, a answer) {
+			t.Helper()
+			var schema any
+			if err := json.Unmarshal([]byte(a.json["schema"].(string)), &schema); err != nil {
+				t.Fatalf("schema is no JSON string: %v", err)
+			}
+			got := map[string]any{"id": a.json["id"], "crdId": a.json["crdId"], "version": a.json["version"], "schema": schema}
+			want := map[string]any{"id": nil, "crdId": postgres, "version": "v1alpha1", "schema": storedSchemaJSON(t, postgres)}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("-want, +got:\n%s", diff)
+			}
+		}},
+		"CRDSchemas": {reason: "/api/crd/{id}/schemas lists the schemas stored for the CRD: none, no store yet.", path: "/api/crd/" + postgres + "/schemas", want: http.StatusOK, check: emptyPage},
+		"Schemas":    {reason: "/api/crs lists the stored schemas: none.", path: "/api/crs", want: http.StatusOK, check: emptyPage},
+		"AllSchemas": {reason: "/api/crs?all=true adds each CRD's own schema; the console builds its menu from their crdId.", path: "/api/crs?all=true&size=1000", want: http.StatusOK, check: func(t *testing.T, a answer) {
+			t.Helper()
+			if diff := cmp.Diff(names, field(t, a, "crdId")); diff != "" {
+				t.Errorf("crdIds: -want, +got:\n%s", diff)
+			}
+			for _, id := range field(t, a, "id") {
+				if id != nil {
+					t.Errorf("a schema taken from its CRD has id %v, want null", id)
+				}
+			}
+			for _, s := range field(t, a, "schema") {
+				if str, _ := s.(string); !strings.HasPrefix(str, "{") {
+					t.Errorf("schema %v is not the schema as a JSON string", s)
+				}
+			}
+		}},
+		"AllSchemasByID": {reason: "An id filter looks for stored schemas only.", path: "/api/crs?all=true&id=abc", want: http.StatusOK, check: emptyPage},
+		"Config": {reason: "/api/config is a flat map of the resource manager's settings to strings.", path: "/api/config", want: http.StatusOK, check: func(t *testing.T, a answer) {
+			t.Helper()
+			want := map[string]any{"K8S_NAMESPACE": platform.DemoNamespace, "K8S_CRD_ALLOWED": strings.Join(allowed, ",")}
+			if diff := cmp.Diff(want, a.json); diff != "" {
+				t.Errorf("-want, +got:\n%s", diff)
+			}
+		}},
+		"User": {reason: "/api/user maps every resource to its operations.", path: "/api/user", want: http.StatusOK, check: func(t *testing.T, a answer) {
+			t.Helper()
+			for _, id := range append([]any{"k8s_pvc", "k8s_secret"}, names...) {
+				if diff := cmp.Diff([]any{"all"}, a.json[id.(string)]); diff != "" {
+					t.Errorf("%s: -want, +got:\n%s", id, diff)
+				}
+			}
+		}},
+		"UnknownCRD":        {reason: "A CRD the API does not serve is a 404.", path: "/api/crd/widgets.example.dev", want: http.StatusNotFound},
+		"UnknownCRDSchemas": {reason: "So are its schemas.", path: "/api/crd/widgets.example.dev/schemas", want: http.StatusNotFound},
+		"BadCRDID":          {reason: "A CRD id off the pattern is a 400.", path: "/api/crd/nodots", want: http.StatusBadRequest},
+		"NoSchema":          {reason: "No schema is stored: /api/crs/{id} is a 404.", path: "/api/crs/abc", want: http.StatusNotFound},
+		"BadAll":            {reason: "all is a boolean.", path: "/api/crs?all=maybe", want: http.StatusBadRequest},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := send(t, srv, http.MethodGet, tc.path, "", nil)
+			if a.status != tc.want {
+				t.Fatalf("\nReason: %s\nstatus %d, want %d: %s", tc.reason, a.status, tc.want, a.raw)
+			}
+			if ct := a.header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("\nReason: %s\nContent-Type %q, want application/json", tc.reason, ct)
+			}
+			if msg, _ := a.json["message"].(string); strings.Contains(msg, "want <plural>.<group>") && tc.want != http.StatusBadRequest {
+				t.Errorf("\nReason: %s\nthe path was read as a custom resource: %s", tc.reason, msg)
+			}
+			if tc.check != nil {
+				tc.check(t, a)
+			}
+		})
+	}
+}
+
+func TestReservedPathsAreNoCustomResources(t *testing.T) {
+	srv := newTestServer(t)
+	// Each of these would reach a /api/{crdId} route, whose answer for an id
+	// without a dot is a 400 naming the crd id, were it not reserved.
+	cases := map[string]struct {
+		reason string
+		method string
+		path   string
+		want   int
+	}{
+		"ListSchemas":  {reason: "GET /api/crs.", method: http.MethodGet, path: "/api/crs", want: http.StatusOK},
+		"Config":       {reason: "GET /api/config.", method: http.MethodGet, path: "/api/config", want: http.StatusOK},
+		"CreateCRD":    {reason: "POST /api/crd.", method: http.MethodPost, path: "/api/crd", want: http.StatusMethodNotAllowed},
+		"CreateSchema": {reason: "POST /api/crs: schemas cannot be stored yet.", method: http.MethodPost, path: "/api/crs", want: http.StatusMethodNotAllowed},
+		"CreateConfig": {reason: "POST /api/config.", method: http.MethodPost, path: "/api/config", want: http.StatusMethodNotAllowed},
+		"CreateUser":   {reason: "POST /api/user.", method: http.MethodPost, path: "/api/user", want: http.StatusMethodNotAllowed},
+		"UpdateCRD":    {reason: "PUT /api/crd/{id}.", method: http.MethodPut, path: "/api/crd/" + "postgres.db.movetokube.com", want: http.StatusMethodNotAllowed},
+		"DeleteCRD":    {reason: "DELETE /api/crd/{id}.", method: http.MethodDelete, path: "/api/crd/" + "postgres.db.movetokube.com", want: http.StatusMethodNotAllowed},
+		"UpdateSchema": {reason: "PUT /api/crs/{id}.", method: http.MethodPut, path: "/api/crs/abc", want: http.StatusMethodNotAllowed},
+		"DeleteSchema": {reason: "DELETE /api/crs/{id}.", method: http.MethodDelete, path: "/api/crs/abc", want: http.StatusMethodNotAllowed},
+		"GetSchema":    {reason: "GET /api/crs/{id}.", method: http.MethodGet, path: "/api/crs/abc", want: http.StatusNotFound},
+		"UnderConfig":  {reason: "GET /api/config/{id}.", method: http.MethodGet, path: "/api/config/abc", want: http.StatusNotFound},
+		"UnderUser":    {reason: "DELETE /api/user/{id}.", method: http.MethodDelete, path: "/api/user/abc", want: http.StatusNotFound},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := send(t, srv, tc.method, tc.path, `{}`, nil)
+			if a.status != tc.want {
+				t.Fatalf("\nReason: %s\nstatus %d, want %d: %s", tc.reason, a.status, tc.want, a.raw)
+			}
+			if ct := a.header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("\nReason: %s\nContent-Type %q, want application/json", tc.reason, ct)
+			}
+			if strings.Contains(a.raw, "crd id") {
+				t.Errorf("\nReason: %s\nthe path was read as a custom resource: %s", tc.reason, a.raw)
+			}
+		})
+	}
+}
