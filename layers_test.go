@@ -36,10 +36,10 @@ func layerOf(t *testing.T, pkg string) int {
 }
 
 type listedPackage struct {
-	ImportPath   string
-	Imports      []string
-	TestImports  []string
-	XTestImports []string
+	ImportPath   string   `json:"ImportPath"`   //nolint:tagliatelle // go list's names
+	Imports      []string `json:"Imports"`      //nolint:tagliatelle // go list's names
+	TestImports  []string `json:"TestImports"`  //nolint:tagliatelle // go list's names
+	XTestImports []string `json:"XTestImports"` //nolint:tagliatelle // go list's names
 }
 
 // listPackages lists every package of the module with its imports, tests'
@@ -49,8 +49,7 @@ func listPackages(t *testing.T) []listedPackage {
 	cmd := exec.CommandContext(t.Context(), "go", "list", "-tags", "e2e", "-json=ImportPath,Imports,TestImports,XTestImports", "./...")
 	out, err := cmd.Output()
 	if err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
+		if exit, ok := errors.AsType[*exec.ExitError](err); ok {
 			t.Fatalf("go list: %v\n%s", err, exit.Stderr)
 		}
 		t.Fatalf("go list: %v", err)

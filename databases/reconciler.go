@@ -218,7 +218,7 @@ func (e *databaseExternal) Delete(ctx context.Context, db *Postgres) error {
 // Secret of an earlier reconcile.
 func (p *Provisioner) connectUser(ctx context.Context, u *PostgresUser) (reconcile.External[*PostgresUser], error) {
 	if errs := validateUserSpec(u.Spec); len(errs) > 0 && u.DeletionTimestamp == nil {
-		return nil, errs.ToAggregate()
+		return nil, fmt.Errorf("the user's spec: %w", errs.ToAggregate())
 	}
 	db, err := hub.For[*Postgres](p.hub).InNamespace(u.Namespace).Get(ctx, u.Spec.Database)
 	switch {

@@ -302,6 +302,28 @@ func (c *fakeClient) admitBuiltin(ctx context.Context, obj client.Object) {
 	}
 }
 
+// complete writes what settle fixed in a merged object. The status that
+// admission gives a new object is a subresource of the underlying fake,
+// which an update leaves as it was: it is written on its own.
+func (c *fakeClient) complete(ctx context.Context, fixed client.Object, created bool, manager string) (client.Object, error) {
+	opts := []client.UpdateOption{}
+	if manager != "" {
+		opts = append(opts, client.FieldOwner(manager))
+	}
+	admitted, _ := fixed.DeepCopyObject().(client.Object)
+	if err := c.f.currentRaw().Update(ctx, fixed, opts...); err != nil {
+		return nil, fmt.Errorf("hubtest: completing the write: %w", err)
+	}
+	if !created || !admitsStatus(admitted) {
+		return fixed, nil
+	}
+	admitted.SetResourceVersion(fixed.GetResourceVersion())
+	if err := c.f.currentRaw().Status().Update(ctx, admitted); err != nil {
+		return nil, fmt.Errorf("hubtest: completing the write: %w", err)
+	}
+	return admitted, nil
+}
+
 // admitsStatus tells whether admitBuiltin sets obj's status.
 func admitsStatus(obj client.Object) bool {
 	switch obj.(type) {
@@ -549,24 +571,9 @@ func (c *fakeClient) settle(ctx context.Context, gvk schema.GroupVersionKind, ke
 		return nil, err
 	}
 	if !equalJSON(fixedContent, content) {
-		opts := []client.UpdateOption{}
-		if manager != "" {
-			opts = append(opts, client.FieldOwner(manager))
+		if stored, err = c.complete(ctx, fixed, old == nil, manager); err != nil {
+			return nil, err
 		}
-		admitted, _ := fixed.DeepCopyObject().(client.Object)
-		if err := c.f.currentRaw().Update(ctx, fixed, opts...); err != nil {
-			return nil, fmt.Errorf("hubtest: completing the write: %w", err)
-		}
-		if old == nil && admitsStatus(admitted) {
-			// The status admission gave a new object is a subresource of
-			// the underlying fake, which an update leaves as it was.
-			admitted.SetResourceVersion(fixed.GetResourceVersion())
-			if err := c.f.currentRaw().Status().Update(ctx, admitted); err != nil {
-				return nil, fmt.Errorf("hubtest: completing the write: %w", err)
-			}
-			fixed = admitted
-		}
-		stored = fixed
 	}
 	stored.GetObjectKind().SetGroupVersionKind(gvk)
 	if old == nil {

@@ -126,6 +126,7 @@ func NewFake(tb testing.TB, opts ...FakeOption) *Fake {
 func New(opts ...FakeOption) (*Fake, error) { return newFake(Standalone(), opts) }
 
 func newFake(tb testing.TB, opts []FakeOption) (*Fake, error) {
+	tb.Helper()
 	s := fakeSettings{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	for _, opt := range opts {
 		opt(&s)

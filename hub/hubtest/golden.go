@@ -70,8 +70,9 @@ func dropVolatile(v any) {
 	}
 }
 
-// EnvUpdateGolden, set to "1" or "true", makes ExpectGolden write golden
-// files with what the tests produce instead of comparing:
+// EnvUpdateGolden names the environment variable that, set to "1" or
+// "true", makes ExpectGolden write golden files with what the tests produce
+// instead of comparing:
 //
 //	HUBKIT_UPDATE_GOLDEN=1 go test ./...
 //

@@ -23,8 +23,9 @@ func (k RequestKind) Writes() bool {
 	switch k.Verb {
 	case VerbCreate, VerbUpdate, VerbPatch, VerbApply, VerbDelete:
 		return true
+	default:
+		return false
 	}
-	return false
 }
 
 type requestCounter struct {
