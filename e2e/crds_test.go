@@ -6,25 +6,19 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"slices"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/e2e-framework/pkg/envconf"
 	"sigs.k8s.io/yaml"
 
-	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
-	"github.com/hubkit-dev/hubkit/objectstore"
+	"github.com/hubkit-dev/hubkit/platform"
 )
 
-// hubkitCRDs lists the CRDs that Hubkit's packages embed. The suite installs
-// them all before any feature runs, so a package that gains CRDs only adds
-// its CRDs() here.
+// hubkitCRDs lists the CRDs of every domain in the platform's registry. The
+// suite installs them all before any feature runs.
 func hubkitCRDs() []*apiextensionsv1.CustomResourceDefinition {
-	return slices.Concat(
-		databases.CRDs(),
-		objectstore.CRDs(),
-	)
+	return platform.CRDs()
 }
 
 // installHubkitCRDs is the setup step that installs hubkitCRDs.

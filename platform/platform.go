@@ -24,13 +24,31 @@ import (
 	"github.com/hubkit-dev/hubkit/storage"
 )
 
-// addToSchemes lists the AddToScheme function of every domain with API
-// types. A new domain adds its own here, to CRDs and to Simulators.
-var addToSchemes = []hub.AddToSchemeFunc{databases.AddToScheme, objectstore.AddToScheme}
+// domains lists every domain's registry entry (its domain.go), lowest
+// layer first. A new domain adds its entry here, its simulator to
+// platformtest's list when it has kinds, and a row to the README: the
+// scheme, the CRDs, the operator's reconcilers and flags, the demo data and
+// the e2e setup come from this list.
+var domains = []hub.Domain{
+	workloads.Domain,
+	storage.Domain,
+	secrets.Domain,
+	databases.Domain,
+	objectstore.Domain,
+}
+
+// Domains returns every domain's registry entry.
+func Domains() []hub.Domain { return slices.Clone(domains) }
 
 // NewScheme returns a scheme with client-go's types and every domain's.
 func NewScheme() (*runtime.Scheme, error) {
-	s, err := hub.NewScheme(addToSchemes...)
+	var adds []hub.AddToSchemeFunc
+	for _, d := range domains {
+		if d.AddToScheme != nil {
+			adds = append(adds, d.AddToScheme)
+		}
+	}
+	s, err := hub.NewScheme(adds...)
 	if err != nil {
 		return nil, fmt.Errorf("platform: %w", err)
 	}
@@ -39,7 +57,13 @@ func NewScheme() (*runtime.Scheme, error) {
 
 // CRDs returns the CRDs of every domain.
 func CRDs() []*apiextensionsv1.CustomResourceDefinition {
-	return slices.Concat(databases.CRDs(), objectstore.CRDs())
+	var crds []*apiextensionsv1.CustomResourceDefinition
+	for _, d := range domains {
+		if d.CRDs != nil {
+			crds = append(crds, d.CRDs()...)
+		}
+	}
+	return crds
 }
 
 // A Platform is the facade over every domain client of one namespace.

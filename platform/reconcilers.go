@@ -1,83 +1,75 @@
 package platform
 
 import (
-	"context"
+	"flag"
 	"fmt"
 
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
-	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/hub"
-	"github.com/hubkit-dev/hubkit/objectstore"
-	"github.com/hubkit-dev/hubkit/secrets"
 )
 
-// ReconcilerSettings switches Hubkit's reconcilers on and gives them what
-// they need. A reconciler whose settings are empty stays off, leaving its
-// kinds to the upstream operator.
-type ReconcilerSettings struct {
-	// PostgresDSN is a PostgreSQL administrator's DSN; it turns the
-	// databases Provisioner on.
-	PostgresDSN string
-	// PostgresServiceHost and PostgresServicePort are what user Secrets
-	// point at, when applications reach PostgreSQL at another address.
-	PostgresServiceHost string
-	PostgresServicePort int
-	// MinIOEndpoint (host:port) turns the objectstore Provisioner on, with
-	// the administrator's MinIOAccessKey and MinIOSecretKey.
-	MinIOEndpoint  string
-	MinIOAccessKey string
-	MinIOSecretKey secrets.Value
-	MinIOTLS       bool
+// Reconcilers are the reconcilers of every domain that has some, with their
+// settings, as an operator runs them. Each domain's are switched on by its
+// own settings; those left off leave their kinds to the upstream operator.
+type Reconcilers struct {
+	byDomain []domainReconcilers
 }
 
-// Enabled names the reconcilers the settings turn on.
-func (s ReconcilerSettings) Enabled() []string {
-	var on []string
-	if s.PostgresDSN != "" {
-		on = append(on, "databases")
+type domainReconcilers struct {
+	hub.Reconcilers
+
+	domain string
+}
+
+// NewReconcilers returns the unset settings of every domain's reconcilers.
+func NewReconcilers() *Reconcilers {
+	r := &Reconcilers{}
+	for _, d := range domains {
+		if d.Reconcilers != nil {
+			r.byDomain = append(r.byDomain, domainReconcilers{Reconcilers: d.Reconcilers(), domain: d.Name})
+		}
 	}
-	if s.MinIOEndpoint != "" {
-		on = append(on, "objectstore")
+	return r
+}
+
+// BindFlags binds every domain's settings to flags of fs, with defaults
+// (and secrets) from getenv, such as os.Getenv.
+func (r *Reconcilers) BindFlags(fs *flag.FlagSet, getenv func(string) string) {
+	for _, d := range r.byDomain {
+		d.BindFlags(fs, getenv)
+	}
+}
+
+// Domains names the domains that have reconcilers.
+func (r *Reconcilers) Domains() []string {
+	names := make([]string, 0, len(r.byDomain))
+	for _, d := range r.byDomain {
+		names = append(names, d.domain)
+	}
+	return names
+}
+
+// Enabled names the domains whose settings turn their reconcilers on.
+func (r *Reconcilers) Enabled() []string {
+	var on []string
+	for _, d := range r.byDomain {
+		if d.Enabled() {
+			on = append(on, d.domain)
+		}
 	}
 	return on
 }
 
-// SetupReconcilers registers every reconciler the settings turn on with
+// SetupWithManager registers every reconciler the settings turn on with
 // mgr, acting through c (whose scheme must be NewScheme's).
-func SetupReconcilers(mgr manager.Manager, c *hub.Client, s ReconcilerSettings) error {
-	if s.PostgresDSN != "" {
-		var opts []databases.ProvisionerOption
-		if s.PostgresServiceHost != "" {
-			opts = append(opts, databases.WithServiceAddress(s.PostgresServiceHost, s.PostgresServicePort))
+func (r *Reconcilers) SetupWithManager(mgr manager.Manager, c *hub.Client) error {
+	for _, d := range r.byDomain {
+		if !d.Enabled() {
+			continue
 		}
-		p, err := databases.NewProvisioner(c, s.PostgresDSN, opts...)
-		if err != nil {
-			return fmt.Errorf("platform: the databases reconciler: %w", err)
-		}
-		// Close the PostgreSQL connections when the manager stops.
-		if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error {
-			<-ctx.Done()
-			p.Close()
-			return nil
-		})); err != nil {
-			return fmt.Errorf("platform: %w", err)
-		}
-		if err := p.SetupWithManager(mgr); err != nil {
-			return fmt.Errorf("platform: %w", err)
-		}
-	}
-	if s.MinIOEndpoint != "" {
-		var opts []objectstore.ProvisionerOption
-		if s.MinIOTLS {
-			opts = append(opts, objectstore.WithTLS())
-		}
-		p, err := objectstore.NewProvisioner(c, s.MinIOEndpoint, s.MinIOAccessKey, s.MinIOSecretKey, opts...)
-		if err != nil {
-			return fmt.Errorf("platform: the objectstore reconciler: %w", err)
-		}
-		if err := p.SetupWithManager(mgr); err != nil {
-			return fmt.Errorf("platform: %w", err)
+		if err := d.SetupWithManager(mgr, c); err != nil {
+			return fmt.Errorf("platform: the %s reconcilers: %w", d.domain, err)
 		}
 	}
 	return nil

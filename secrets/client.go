@@ -21,12 +21,13 @@ import (
 	"github.com/hubkit-dev/hubkit/hub"
 )
 
-// ManagedByLabel is the label Create puts on every secret.
-const ManagedByLabel = "app.kubernetes.io/managed-by"
+// ManagedByLabel is the label Create puts on every secret
+// (hub.ManagedByLabel).
+const ManagedByLabel = hub.ManagedByLabel
 
 // DefaultManagedBy is the managed-by value of DigitalHub's resource manager
 // (kubernetes.secret.managed-by).
-const DefaultManagedBy = "krm"
+const DefaultManagedBy = hub.DefaultManagedBy
 
 var secretKind = schema.GroupKind{Kind: "Secret"}
 

@@ -19,14 +19,14 @@ import (
 )
 
 // ManagedByLabel is the label Create puts on every claim, with the client's
-// managed-by value.
-const ManagedByLabel = "app.kubernetes.io/managed-by"
+// managed-by value (hub.ManagedByLabel).
+const ManagedByLabel = hub.ManagedByLabel
 
 // DefaultManagedBy is the managed-by value of DigitalHub's resource manager
 // (K8S_PVC_MANAGED_BY), whose PVC selector (K8S_SELECTOR_PVC) looks for it:
 // claims made through Hubkit and through the resource manager see each
 // other.
-const DefaultManagedBy = "krm"
+const DefaultManagedBy = hub.DefaultManagedBy
 
 var claimKind = schema.GroupKind{Kind: "PersistentVolumeClaim"}
 

@@ -1,7 +1,9 @@
 // Command operator is Hubkit's mini operator: a controller-runtime manager
 // running every Hubkit reconciler that its settings turn on (see
-// platform.ReconcilerSettings). Settings come from flags or, for secrets,
-// from the environment only, and are never echoed.
+// platform.Reconcilers: every domain of the platform's registry binds its
+// own flags). Settings come from flags, whose defaults are the upstream
+// operators' environment variables, or, for secrets, from the environment
+// only, and are never echoed.
 //
 //	HUBKIT_POSTGRES_DSN=postgres://admin:...@db:5432/postgres \
 //	    go run ./examples/operator --kubeconfig ~/.kube/config --minio-endpoint minio:9000
@@ -15,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"k8s.io/client-go/tools/clientcmd"
@@ -25,37 +28,32 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/objectstore"
 	"github.com/hubkit-dev/hubkit/platform"
-	"github.com/hubkit-dev/hubkit/secrets"
 )
 
 // options are the operator's flags.
 type options struct {
-	kubeconfig, namespace         string
-	metricsAddr, probeAddr        string
-	leaderElect                   bool
-	postgresServiceHost           string
-	postgresServicePort           int
-	minioEndpoint, minioAccessKey string
-	minioTLS                      bool
+	kubeconfig, namespace  string
+	metricsAddr, probeAddr string
+	leaderElect            bool
+	reconcilers            *platform.Reconcilers
 }
 
-func parseFlags(args []string) (options, error) {
-	var o options
+func parseFlags(args []string, getenv func(string) string) (options, error) {
+	o := options{reconcilers: platform.NewReconcilers()}
 	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
 	fs.StringVar(&o.kubeconfig, "kubeconfig", os.Getenv("KUBECONFIG"), "kubeconfig file; empty means in-cluster")
 	fs.StringVar(&o.namespace, "namespace", "", "the namespace to watch; empty means all")
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", "0", "metrics address; 0 turns metrics off")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "health and readiness probe address")
 	fs.BoolVar(&o.leaderElect, "leader-elect", false, "elect a leader, for running several replicas")
-	fs.StringVar(&o.postgresServiceHost, "postgres-service-host", "", "the host user Secrets point at (default: the DSN's)")
-	fs.IntVar(&o.postgresServicePort, "postgres-service-port", 5432, "the port user Secrets point at")
-	fs.StringVar(&o.minioEndpoint, "minio-endpoint", os.Getenv("MINIO_ENDPOINT"), "MinIO host:port; turns the object store reconciler on")
-	fs.StringVar(&o.minioAccessKey, "minio-access-key", os.Getenv("MINIO_ACCESS_KEY_ID"), "MinIO administrator's access key")
-	fs.BoolVar(&o.minioTLS, "minio-tls", os.Getenv("MINIO_USE_SSL") == "true", "talk to MinIO over HTTPS")
+	o.reconcilers.BindFlags(fs, getenv)
 	fs.Usage = func() {
-		_, _ = fmt.Fprintf(fs.Output(), "Usage: operator [flags]\n\nSecrets come from the environment only: HUBKIT_POSTGRES_DSN (turns the database reconciler on) and MINIO_SECRET_ACCESS_KEY.\n\nFlags:\n")
+		_, _ = fmt.Fprintf(fs.Output(), "Usage: operator [flags]\n\nReconcilers: %s.\nSecrets come from the environment only: %s (turns the database reconciler on) and %s.\n\nFlags:\n",
+			strings.Join(o.reconcilers.Domains(), ", "), databases.EnvPostgresDSN, objectstore.EnvMinIOSecretKey)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -65,7 +63,7 @@ func parseFlags(args []string) (options, error) {
 }
 
 func main() {
-	o, err := parseFlags(os.Args[1:])
+	o, err := parseFlags(os.Args[1:], os.Getenv)
 	if errors.Is(err, flag.ErrHelp) {
 		return
 	}
@@ -108,16 +106,7 @@ func run(o options, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	settings := platform.ReconcilerSettings{
-		PostgresDSN:         os.Getenv("HUBKIT_POSTGRES_DSN"),
-		PostgresServiceHost: o.postgresServiceHost,
-		PostgresServicePort: o.postgresServicePort,
-		MinIOEndpoint:       o.minioEndpoint,
-		MinIOAccessKey:      o.minioAccessKey,
-		MinIOSecretKey:      secrets.Plain(os.Getenv("MINIO_SECRET_ACCESS_KEY")),
-		MinIOTLS:            o.minioTLS,
-	}
-	if err := platform.SetupReconcilers(mgr, c, settings); err != nil {
+	if err := o.reconcilers.SetupWithManager(mgr, c); err != nil {
 		return err
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
@@ -128,7 +117,7 @@ func run(o options, logger *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	logger.Info("starting", "reconcilers", settings.Enabled(), "namespace", o.namespace, "leaderElect", o.leaderElect)
+	logger.Info("starting", "reconcilers", o.reconcilers.Enabled(), "namespace", o.namespace, "leaderElect", o.leaderElect)
 	if err := mgr.Start(ctx); err != nil {
 		return fmt.Errorf("running the manager: %w", err)
 	}

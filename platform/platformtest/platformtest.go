@@ -10,17 +10,40 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/databases/databasestest"
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
+	"github.com/hubkit-dev/hubkit/objectstore"
 	"github.com/hubkit-dev/hubkit/objectstore/objectstoretest"
 	"github.com/hubkit-dev/hubkit/platform"
 )
 
-// Simulators returns the simulated upstream operators of every domain, for
-// a hubtest fake cluster.
+// simulators gives every domain with kinds of its own its simulated
+// operator, by domain name. A new domain with CRDs adds its own here (a
+// test fails until it does).
+var simulators = map[string]func() hubtest.Simulator{
+	databases.Domain.Name:   func() hubtest.Simulator { return databasestest.NewOperator() },
+	objectstore.Domain.Name: func() hubtest.Simulator { return objectstoretest.NewOperator() },
+}
+
+// Simulators returns the simulated upstream operators of every domain, in
+// the platform's order, for a hubtest fake cluster.
 func Simulators() []hubtest.Simulator {
-	return []hubtest.Simulator{databasestest.NewOperator(), objectstoretest.NewOperator()}
+	var sims []hubtest.Simulator
+	for _, d := range platform.Domains() {
+		if sim, ok := simulators[d.Name]; ok {
+			sims = append(sims, sim())
+		}
+	}
+	return sims
+}
+
+// HasSimulator tells whether the domain called name has a simulated
+// operator here.
+func HasSimulator(name string) bool {
+	_, ok := simulators[name]
+	return ok
 }
 
 // NewEmbedded starts an in-memory cluster with every CRD installed and

@@ -1,9 +1,21 @@
 package platformtest_test
 
 import (
+	"context"
+	"flag"
+	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	"github.com/hubkit-dev/hubkit/databases"
+	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/objectstore"
 	"github.com/hubkit-dev/hubkit/platform"
 	"github.com/hubkit-dev/hubkit/platform/platformtest"
@@ -38,10 +50,113 @@ func TestEmbeddedDemo(t *testing.T) {
 	if err != nil || !objectstore.IsReady(ou.Status) {
 		t.Errorf("the demo object store user = %+v, %v; want Ready", ou, err)
 	}
-	if got := (platform.ReconcilerSettings{PostgresDSN: "x", MinIOEndpoint: "y"}).Enabled(); len(got) != 2 {
-		t.Errorf("Enabled() = %v", got)
+}
+
+// TestEveryDomainIsWired proves that each domain in the platform's registry
+// reaches every place that assembles domains: the scheme, the CRD set (which
+// the e2e setup and the dashboard's custom-resource routes install and serve),
+// a simulator on the embedded cluster, the demo data, and the operator's
+// reconcilers and flags.
+func TestEveryDomainIsWired(t *testing.T) {
+	ctx := t.Context()
+	scheme, err := platform.NewScheme()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(platform.CRDs()) != 5 {
-		t.Errorf("CRDs() = %d, want 5", len(platform.CRDs()))
+	_, f, err := platformtest.NewEmbedded(ctx, platform.DemoNamespace, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := platform.CRDs()
+	reconcilers := platform.NewReconcilers()
+	for _, d := range platform.Domains() {
+		t.Run(d.Name, func(t *testing.T) {
+			if d.CRDs != nil {
+				checkKinds(ctx, t, d, all, scheme, f)
+			}
+			if d.Demo != nil {
+				for _, obj := range d.Demo(platform.DemoNamespace) {
+					gvk, err := hub.GroupVersionKindOf(scheme, obj)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got := &unstructured.Unstructured{}
+					got.SetGroupVersionKind(gvk)
+					if err := f.Client().Get(ctx, client.ObjectKeyFromObject(obj), got); err != nil {
+						t.Errorf("demo %s %s is not on the embedded cluster: %v", gvk.Kind, client.ObjectKeyFromObject(obj), err)
+					}
+				}
+			}
+			if d.Reconcilers != nil {
+				if !slices.Contains(reconcilers.Domains(), d.Name) {
+					t.Errorf("the operator's reconcilers leave out %s", d.Name)
+				}
+				fs := flag.NewFlagSet(d.Name, flag.ContinueOnError)
+				d.Reconcilers().BindFlags(fs, func(string) string { return "" })
+				n := 0
+				fs.VisitAll(func(*flag.Flag) { n++ })
+				if n == 0 {
+					t.Errorf("domain %s's reconcilers bind no flag", d.Name)
+				}
+			}
+		})
+	}
+}
+
+// checkKinds checks that the kinds of d are in the platform's CRDs and
+// scheme, served by the embedded cluster f, and simulated there.
+func checkKinds(ctx context.Context, t *testing.T, d hub.Domain, all []*apiextensionsv1.CustomResourceDefinition, scheme *runtime.Scheme, f *hubtest.Fake) {
+	t.Helper()
+	crds := d.CRDs()
+	if len(crds) == 0 {
+		t.Error("CRDs returns none")
+	}
+	for _, crd := range crds {
+		if !slices.ContainsFunc(all, func(c *apiextensionsv1.CustomResourceDefinition) bool { return c.Name == crd.Name }) {
+			t.Errorf("CRD %s is missing from platform.CRDs", crd.Name)
+		}
+		for _, v := range crd.Spec.Versions {
+			gvk := schema.GroupVersionKind{Group: crd.Spec.Group, Version: v.Name, Kind: crd.Spec.Names.Kind}
+			if !scheme.Recognizes(gvk) {
+				t.Errorf("the platform's scheme does not know %s", gvk)
+			}
+			list := &unstructured.UnstructuredList{}
+			list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+			if err := f.Client().List(ctx, list); err != nil {
+				t.Errorf("the embedded cluster does not serve %s: %v", gvk, err)
+			}
+		}
+	}
+	if !platformtest.HasSimulator(d.Name) {
+		t.Errorf("domain %s has kinds but no simulator in platformtest", d.Name)
+	}
+}
+
+// The operator's settings: each domain's reconcilers are off until their
+// settings turn them on, from flags or the upstream operators' environment.
+func TestReconcilersFromFlagsAndEnvironment(t *testing.T) {
+	cases := map[string]struct {
+		reason string
+		env    map[string]string
+		args   []string
+		want   []string
+	}{
+		"Nothing": {reason: "without settings every reconciler is off", want: nil},
+		"Environment": {reason: "the DSN and MinIO's endpoint come from the environment",
+			env: map[string]string{databases.EnvPostgresDSN: "postgres://a@b/c", "MINIO_ENDPOINT": "minio:9000"}, want: []string{"databases", "objectstore"}},
+		"Flag": {reason: "a flag turns MinIO's reconcilers on", args: []string{"-minio-endpoint", "minio:9000", "-minio-empty-bucket-on-delete"}, want: []string{"objectstore"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := platform.NewReconcilers()
+			fs := flag.NewFlagSet("operator", flag.ContinueOnError)
+			r.BindFlags(fs, func(k string) string { return tc.env[k] })
+			if err := fs.Parse(tc.args); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, r.Enabled()); diff != "" {
+				t.Errorf("\nReason: %s\nEnabled: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
 	}
 }
