@@ -54,7 +54,14 @@ func namespacePublisher(ctx context.Context, f *Fake, ev Event) error {
 		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: ns.Name, Name: "default"}},
 	}
 	for _, obj := range objs {
-		if err := f.Client().Create(ctx, obj); err != nil && !apierrors.IsAlreadyExists(err) {
+		err := f.Client().Create(ctx, obj)
+		switch {
+		case err == nil, apierrors.IsAlreadyExists(err):
+		case apierrors.IsNotFound(err), apierrors.IsForbidden(err):
+			// The namespace is gone or being deleted already: as on a real
+			// cluster, there is nothing to publish into.
+			return nil
+		default:
 			return fmt.Errorf("publishing %s into namespace %s: %w", obj.GetName(), ns.Name, err)
 		}
 	}

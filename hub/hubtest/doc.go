@@ -32,6 +32,9 @@
 //     as a manager would, with their own watches and event filters;
 //   - Requests and Writes count the requests served, per verb and kind, so
 //     a test can assert that a converged resync writes nothing;
+//   - WithAsyncControllers runs the controllers and simulators after each
+//     write returns, as on a real cluster, and Settle waits for them, so
+//     code that forgets to wait for an operator fails on the fake too;
 //   - InjectFault makes chosen requests fail (conflict, timeout, not found,
 //     forbidden); Clock controls time; Recorder captures events; fixtures
 //     load from YAML; ExpectGolden compares with golden files (HUBKIT_UPDATE_GOLDEN=1

@@ -49,6 +49,7 @@ type Fake struct {
 	schemas    map[schema.GroupVersionKind]*crSchema
 	simulators []Simulator
 	requests   requestCounter
+	async      *asyncQueue
 
 	client *fakeClient
 }
@@ -66,6 +67,7 @@ type fakeSettings struct {
 	simulators []Simulator
 	hubOpts    []hub.Option
 	now        time.Time
+	async      bool
 }
 
 // WithScheme sets the scheme; by default it is hub.NewScheme's.
@@ -153,6 +155,9 @@ func newFake(tb testing.TB, opts []FakeOption) (*Fake, error) {
 	f.simulators = append(builtinControllers(), s.simulators...)
 	f.mapper.set(testrestmapper.TestOnlyStaticRESTMapper(f.scheme))
 	f.raw = f.build(nil)
+	if s.async {
+		f.startAsync()
+	}
 
 	for _, path := range s.fixtures {
 		objs, err := LoadFixtures(f.scheme, path)
@@ -174,7 +179,27 @@ func newFake(tb testing.TB, opts []FakeOption) (*Fake, error) {
 	if err := f.seed(ctx, s.objects); err != nil {
 		return nil, fmt.Errorf("hubtest: %w", err)
 	}
+	// The starting objects start settled, as their controllers left them.
+	if err := f.Settle(ctx); err != nil {
+		return nil, fmt.Errorf("hubtest: %w", err)
+	}
 	return f, nil
+}
+
+// registerUnstructuredLocked registers the kinds of newly installed CRDs
+// that have no Go type as unstructured in the scheme, once, here. Left to
+// itself, controller-runtime's fake adds them on their first unstructured
+// request, writing to a scheme that other goroutines read without its lock.
+func (f *Fake) registerUnstructuredLocked(kinds map[schema.GroupVersionKind]*crSchema) {
+	for gvk := range kinds {
+		if !f.scheme.Recognizes(gvk) {
+			f.scheme.AddKnownTypeWithName(gvk, &unstructured.Unstructured{})
+		}
+		list := gvk.GroupVersion().WithKind(gvk.Kind + "List")
+		if !f.scheme.Recognizes(list) {
+			f.scheme.AddKnownTypeWithName(list, &unstructured.UnstructuredList{})
+		}
+	}
 }
 
 // build makes the underlying controller-runtime fake, holding objs.
@@ -311,6 +336,7 @@ func (f *Fake) InstallCRDs(ctx context.Context, crds ...*apiextensionsv1.CustomR
 		return err
 	}
 	maps.Copy(f.schemas, compiled)
+	f.registerUnstructuredLocked(compiled)
 	f.mapper.set(f.mapperLocked())
 	f.raw = f.build(existing)
 	f.mu.Unlock()

@@ -758,3 +758,51 @@ func TestAppliedClaimsAreAdmittedAndBound(t *testing.T) {
 			ptr.Deref(got.Spec.StorageClassName, ""), got.Status.Phase, got.Spec.VolumeName)
 	}
 }
+
+// Under WithAsyncControllers a controller acts after the write returns: a
+// read right after the write sees what a real cluster shows at first, and
+// Settle waits for the controller.
+func TestAsyncControllers(t *testing.T) {
+	ctx := t.Context()
+	release := make(chan struct{})
+	labeller := hubtest.SimulatorFunc(func(ctx context.Context, f *hubtest.Fake, ev hubtest.Event) error {
+		cm, ok := ev.Object.(*corev1.ConfigMap)
+		if !ok || ev.Type != hubtest.EventCreated || cm.Name != "gated" {
+			return nil
+		}
+		<-release
+		cm.Labels = map[string]string{"seen": "yes"}
+		return f.Client().Update(ctx, cm)
+	})
+	f := hubtest.NewFake(t, hubtest.WithAsyncControllers(), hubtest.WithSimulators(labeller))
+	cms := hub.For[*corev1.ConfigMap](f.Hub())
+	if err := cms.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "gated"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := cms.Get(ctx, "gated")
+	if err != nil || got.Labels["seen"] != "" {
+		t.Fatalf("right after the write = %v, %v; want the object as written, before the controller acted", got.Labels, err)
+	}
+	close(release)
+	if err := f.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := cms.Get(ctx, "gated"); err != nil || got.Labels["seen"] != "yes" {
+		t.Errorf("after Settle = %v, %v; want the controller's label", got.Labels, err)
+	}
+	deployments := hub.For[*appsv1.Deployment](f.Hub())
+	replicas := int32(2)
+	d := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "web"}, Spec: appsv1.DeploymentSpec{
+		Replicas: &replicas, Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+		Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "web"}}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "web", Image: "nginx"}}}},
+	}}
+	if err := deployments.Create(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := deployments.Get(ctx, "web"); err != nil || got.Status.AvailableReplicas != 2 {
+		t.Errorf("a deployment after Settle = %+v, %v; want 2 available", got.Status, err)
+	}
+}

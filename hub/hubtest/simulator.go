@@ -61,9 +61,19 @@ const maxSimulationDepth = 32
 
 type depthKey struct{}
 
-// dispatch tells every Simulator of a change. Simulator errors fail the test:
-// they mean the simulation itself is broken.
+// dispatch tells every Simulator of a change: at once, or after the write
+// returns under WithAsyncControllers. Simulator errors fail the test: they
+// mean the simulation itself is broken.
 func (f *Fake) dispatch(ctx context.Context, typ EventType, gvk schema.GroupVersionKind, obj, old client.Object) {
+	if f.async != nil {
+		f.async.push(ctx, typ, gvk, obj, old)
+		return
+	}
+	f.dispatchNow(ctx, typ, gvk, obj, old)
+}
+
+// dispatchNow calls every Simulator with the change.
+func (f *Fake) dispatchNow(ctx context.Context, typ EventType, gvk schema.GroupVersionKind, obj, old client.Object) {
 	depth, _ := ctx.Value(depthKey{}).(int)
 	if depth >= maxSimulationDepth {
 		f.tb.Errorf("hubtest: simulators reacted to each other %d times in a row on %s %s: a Simulator writes without a change", depth, gvk.Kind, client.ObjectKeyFromObject(obj))

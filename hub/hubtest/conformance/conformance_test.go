@@ -12,3 +12,10 @@ import (
 func TestFakeConformance(t *testing.T) {
 	conformance.Run(t, func(t *testing.T) hubtest.Cluster { return hubtest.NewFake(t) })
 }
+
+// TestAsyncFakeConformance runs every scenario on a fake whose controllers
+// act after the write returns, as a real cluster's do: no scenario may
+// depend on a controller having acted before it looks.
+func TestAsyncFakeConformance(t *testing.T) {
+	conformance.Run(t, func(t *testing.T) hubtest.Cluster { return hubtest.NewFake(t, hubtest.WithAsyncControllers()) })
+}
