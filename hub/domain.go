@@ -4,6 +4,7 @@ import (
 	"flag"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 )
@@ -28,6 +29,10 @@ type Domain struct {
 	// Demo returns objects that show the domain on a demo cluster, in
 	// namespace.
 	Demo func(namespace string) []client.Object
+	// SecretFields names, per kind of the domain, the fields that hold a
+	// secret in plain text (as field paths: "spec.secretKey"). A REST API
+	// or a UI masks them in every answer.
+	SecretFields map[schema.GroupKind][]string
 }
 
 // Reconcilers are a domain's reconcilers and their settings, as an operator

@@ -3,6 +3,7 @@ package objectstore
 import (
 	"flag"
 
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
@@ -18,6 +19,9 @@ var Domain = hub.Domain{
 	AddToScheme: AddToScheme,
 	CRDs:        CRDs,
 	Reconcilers: func() hub.Reconcilers { return &reconcilerSettings{} },
+	// The minio-operator keeps a user's secret key in its spec, in plain
+	// text.
+	SecretFields: map[schema.GroupKind][]string{GroupVersion.WithKind("User").GroupKind(): {"spec.secretKey"}},
 	Demo: func(namespace string) []client.Object {
 		return []client.Object{
 			NewBucket("datasets", WithQuota("50Gi")).Build(namespace),

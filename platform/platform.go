@@ -13,6 +13,7 @@ import (
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -64,6 +65,16 @@ func CRDs() []*apiextensionsv1.CustomResourceDefinition {
 		}
 	}
 	return crds
+}
+
+// SecretFields returns the fields of kind that hold a secret in plain text,
+// as field paths ("spec.secretKey"), as its domain declares them.
+func SecretFields(kind schema.GroupKind) []string {
+	var fields []string
+	for _, d := range domains {
+		fields = append(fields, d.SecretFields[kind]...)
+	}
+	return fields
 }
 
 // A Platform is the facade over every domain client of one namespace.
