@@ -16,7 +16,7 @@ const module = "github.com/hubkit-dev/hubkit"
 // package's sub-packages (its `<domain>test` simulator among them) share its
 // layer.
 var layers = map[string]int{
-	"hub":     0,
+	"hub": 0, "internal": 0,
 	"storage": 1, "secrets": 1,
 	"databases": 2, "objectstore": 2,
 	"dataservices": 3, "gateway": 3,

@@ -86,10 +86,10 @@ func WithExtensions(extensions ...string) DatabaseOption {
 	return func(d *Database) { d.Extensions = append(d.Extensions, extensions...) }
 }
 
-// SplitList splits comma-separated input such as "public, analytics" into
+// splitList splits comma-separated input such as "public, analytics" into
 // its trimmed, non-empty items, the way a form field of schemas or
 // extensions is entered.
-func SplitList(s string) []string {
+func splitList(s string) []string {
 	var out []string
 	for item := range strings.SplitSeq(s, ",") {
 		if item = strings.TrimSpace(item); item != "" {

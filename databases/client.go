@@ -290,10 +290,10 @@ const (
 	KeyHostname     = "HOSTNAME"
 )
 
-// SecretData returns the keys of a user's Secret, as the operator writes
+// secretData returns the keys of a user's Secret, as the operator writes
 // them, for a role with password on database, served at host:port with
 // uriArgs (such as "sslmode=disable").
-func SecretData(host string, port int, database, role, password, uriArgs string) map[string][]byte {
+func secretData(host string, port int, database, role, password, uriArgs string) map[string][]byte {
 	hostPort := net.JoinHostPort(host, strconv.Itoa(port))
 	pgURL := (&url.URL{Scheme: "postgresql", User: url.UserPassword(role, password), Host: hostPort, Path: "/" + database, RawQuery: uriArgs}).String()
 	return map[string][]byte{

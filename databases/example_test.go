@@ -30,7 +30,7 @@ func ExampleClient_ConnectionInfo() {
 	c := databases.NewClient(f.Hub(hub.WithNamespace("team-a")))
 
 	if _, err := c.CreateDatabase(ctx, databases.NewDatabase("analytics",
-		databases.WithSchemas(databases.SplitList("raw, curated")...))); err != nil {
+		databases.WithSchemas("raw", "curated"))); err != nil {
 		log.Fatal(err)
 	}
 	if _, err := c.CreateUser(ctx, databases.NewUser("dashboard", "analytics",

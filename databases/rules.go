@@ -213,7 +213,7 @@ func userSecret(u *PostgresUser, s SecretSettings, d reconcile.Details) *corev1.
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
 		ObjectMeta: metav1.ObjectMeta{Namespace: u.Namespace, Name: SecretNameFor(u, s.KeepSecretName), Labels: labels, Annotations: maps.Clone(u.Spec.Annotations)},
 		Type:       corev1.SecretTypeOpaque,
-		Data:       SecretData(s.Host, s.Port, d.Get(detailDatabase), d.Get(detailRole), d.Get(detailPassword), s.URIArgs),
+		Data:       secretData(s.Host, s.Port, d.Get(detailDatabase), d.Get(detailRole), d.Get(detailPassword), s.URIArgs),
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/hubkit-dev/hubkit/hub/hubtest"
+	"github.com/hubkit-dev/hubkit/internal/loopback"
 )
 
 // Superuser is the role the throwaway and the in-memory servers are
@@ -89,7 +89,7 @@ func StartPostgreSQL(tb testing.TB) *PostgreSQL {
 	if out, err := initdb.CombinedOutput(); err != nil {
 		tb.Fatalf("databasestest: initdb: %v\n%s", err, out)
 	}
-	pg.Port, err = hubtest.FreeLoopbackPort()
+	pg.Port, err = loopback.FreePort()
 	if err != nil {
 		tb.Fatalf("databasestest: %v", err)
 	}

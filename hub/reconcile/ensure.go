@@ -174,7 +174,7 @@ func ensureChild(ctx context.Context, c *hub.Client, owner, child client.Object)
 			want[k] = v
 		}
 	}
-	if Holds(current, want) {
+	if holds(current, want) {
 		return existing, OperationUnchanged, nil
 	}
 	if err := c.Apply(ctx, form, hub.ForceOwnership()); err != nil {
@@ -235,14 +235,14 @@ func fillLike(like client.Object, form *unstructured.Unstructured, op Operation)
 	return obj, op, nil
 }
 
-// Holds tells whether the object content have holds every field of want
+// holds tells whether the object content have holds every field of want
 // with want's value: the test Ensure uses to decide that a child is
 // converged. Maps hold want when they hold each of its keys (an empty map or
 // list in want is held by a missing field, as the API server drops empty
 // fields); lists of objects hold want when each wanted element is held by
 // some element, as the API server merges such lists by key; other lists
 // must hold each element in order and no more; numbers compare by value.
-func Holds(have, want any) bool {
+func holds(have, want any) bool {
 	switch w := want.(type) {
 	case map[string]any:
 		h, ok := have.(map[string]any)
@@ -264,7 +264,7 @@ func Holds(have, want any) bool {
 func mapHolds(have, want map[string]any) bool {
 	for k, wv := range want {
 		hv, present := have[k]
-		if !present && !isEmpty(wv) || present && !Holds(hv, wv) {
+		if !present && !isEmpty(wv) || present && !holds(hv, wv) {
 			return false
 		}
 	}
@@ -274,7 +274,7 @@ func mapHolds(have, want map[string]any) bool {
 func listHolds(have, want []any) bool {
 	if allMaps(want) {
 		for _, wv := range want {
-			if !slices.ContainsFunc(have, func(hv any) bool { return Holds(hv, wv) }) {
+			if !slices.ContainsFunc(have, func(hv any) bool { return holds(hv, wv) }) {
 				return false
 			}
 		}
@@ -284,7 +284,7 @@ func listHolds(have, want []any) bool {
 		return false
 	}
 	for i := range want {
-		if !Holds(have[i], want[i]) {
+		if !holds(have[i], want[i]) {
 			return false
 		}
 	}

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hubkit-dev/hubkit/hub/hubtest"
+	"github.com/hubkit-dev/hubkit/internal/loopback"
 	"github.com/hubkit-dev/hubkit/secrets"
 )
 
@@ -45,11 +45,11 @@ func StartMinIO(tb testing.TB) *MinIO {
 	if err != nil {
 		tb.Fatalf("objectstoretest: %v", err)
 	}
-	port, err := hubtest.FreeLoopbackPort()
+	port, err := loopback.FreePort()
 	if err != nil {
 		tb.Fatalf("objectstoretest: %v", err)
 	}
-	consolePort, err := hubtest.FreeLoopbackPort()
+	consolePort, err := loopback.FreePort()
 	if err != nil {
 		tb.Fatalf("objectstoretest: %v", err)
 	}

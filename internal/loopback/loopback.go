@@ -1,4 +1,6 @@
-package hubtest
+// Package loopback finds free ports on the loopback interface, for the
+// tests that start servers of their own (PostgreSQL, MinIO).
+package loopback
 
 import (
 	"context"
@@ -6,9 +8,9 @@ import (
 	"net"
 )
 
-// FreeLoopbackPort returns a TCP port on 127.0.0.1 that nothing listens on,
+// FreePort returns a TCP port on 127.0.0.1 that nothing listens on,
 // for tests that start a server of their own (PostgreSQL, MinIO).
-func FreeLoopbackPort() (int, error) {
+func FreePort() (int, error) {
 	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
@@ -16,7 +18,7 @@ func FreeLoopbackPort() (int, error) {
 	defer func() { _ = l.Close() }()
 	addr, ok := l.Addr().(*net.TCPAddr)
 	if !ok {
-		return 0, errors.New("hubtest: the listener has no TCP address")
+		return 0, errors.New("loopback: the listener has no TCP address")
 	}
 	return addr.Port, nil
 }
