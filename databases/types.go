@@ -21,57 +21,66 @@ func AddToScheme(s *runtime.Scheme) error {
 	return nil
 }
 
+// +kubebuilder:object:generate=true
+
 // PostgresSpec is a PostgreSQL database, its group roles, schemas and
 // extensions.
-// +kubebuilder:object:generate=true
 type PostgresSpec struct {
 	// Database is the name of the database created in PostgreSQL.
 	Database string `json:"database"`
+	// +optional
+
 	// MasterRole is the database's owner role; it defaults to
 	// "<database>-group".
-	// +optional
 	MasterRole string `json:"masterRole,omitempty"`
+	// +optional
+
 	// DropOnDelete drops the database and its roles when the resource is
 	// deleted. It defaults to false: deleting the resource keeps the data.
-	// +optional
 	DropOnDelete bool `json:"dropOnDelete,omitempty"`
+	// +optional
+	// +listType=set
+
 	// Schemas lists the schemas to create, with grants for the group roles.
-	// +optional
-	// +listType=set
 	Schemas []string `json:"schemas,omitempty"`
-	// Extensions lists the extensions to create in the database.
 	// +optional
 	// +listType=set
+
+	// Extensions lists the extensions to create in the database.
 	Extensions []string `json:"extensions,omitempty"`
 }
 
-// PostgresRoles names the group roles of a database.
 // +kubebuilder:object:generate=true
+
+// PostgresRoles names the group roles of a database.
 type PostgresRoles struct {
 	Owner  string `json:"owner"`
 	Reader string `json:"reader"`
 	Writer string `json:"writer"`
 }
 
-// PostgresStatus is what the operator has made of a Postgres.
 // +kubebuilder:object:generate=true
+
+// PostgresStatus is what the operator has made of a Postgres.
 type PostgresStatus struct {
 	Succeeded bool          `json:"succeeded"`
 	Roles     PostgresRoles `json:"roles"`
 	// +optional
 	// +listType=set
+
 	Schemas []string `json:"schemas,omitempty"`
 	// +optional
 	// +listType=set
+
 	Extensions []string `json:"extensions,omitempty"`
 }
 
-// Postgres is a database of the movetokube postgres-operator.
-//
 // +kubebuilder:object:generate=true
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:path=postgres,singular=postgres,scope=Namespaced
+
+// Postgres is a database of the movetokube postgres-operator.
 type Postgres struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
@@ -80,10 +89,10 @@ type Postgres struct {
 	Status PostgresStatus `json:"status,omitempty"`
 }
 
-// PostgresList is a list of Postgres.
-//
 // +kubebuilder:object:generate=true
 // +kubebuilder:object:root=true
+
+// PostgresList is a list of Postgres.
 type PostgresList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
@@ -91,18 +100,21 @@ type PostgresList struct {
 	Items []Postgres `json:"items"`
 }
 
-// PostgresUserAWSSpec holds the AWS RDS options of a user.
 // +kubebuilder:object:generate=true
+
+// PostgresUserAWSSpec holds the AWS RDS options of a user.
 type PostgresUserAWSSpec struct {
-	// EnableIamAuth grants the rds_iam role (AWS RDS only).
 	// +optional
 	// +kubebuilder:default=false
+
+	// EnableIamAuth grants the rds_iam role (AWS RDS only).
 	EnableIamAuth bool `json:"enableIamAuth,omitempty"`
 }
 
+// +kubebuilder:object:generate=true
+
 // PostgresUserSpec is a login role in a Postgres database, and the Secret
 // that tells applications how to connect.
-// +kubebuilder:object:generate=true
 type PostgresUserSpec struct {
 	// Role is the base name of the login role; the operator adds a suffix
 	// of 6 random characters.
@@ -114,26 +126,32 @@ type PostgresUserSpec struct {
 	// "<secretName>-<resource name>", or "<secretName>" when the operator
 	// keeps secret names.
 	SecretName string `json:"secretName"`
-	// SecretTemplate adds or overrides keys of the Secret, as Go templates.
 	// +optional
+
+	// SecretTemplate adds or overrides keys of the Secret, as Go templates.
 	SecretTemplate map[string]string `json:"secretTemplate,omitempty"`
+	// +optional
+
 	// Privileges is OWNER, READ or WRITE: the group role the user joins.
 	// Anything but READ and WRITE means the owner group.
-	// +optional
 	Privileges string `json:"privileges"`
+	// +optional
+
 	// AWS holds AWS RDS options.
-	// +optional
 	AWS *PostgresUserAWSSpec `json:"aws,omitempty"`
+	// +optional
+
 	// Annotations are copied to the Secret.
-	// +optional
 	Annotations map[string]string `json:"annotations,omitempty"`
-	// Labels are merged into the Secret's labels.
 	// +optional
+
+	// Labels are merged into the Secret's labels.
 	Labels map[string]string `json:"labels,omitempty"`
 }
 
-// PostgresUserStatus is what the operator has made of a PostgresUser.
 // +kubebuilder:object:generate=true
+
+// PostgresUserStatus is what the operator has made of a PostgresUser.
 type PostgresUserStatus struct {
 	Succeeded     bool   `json:"succeeded"`
 	PostgresRole  string `json:"postgresRole"`
@@ -141,16 +159,17 @@ type PostgresUserStatus struct {
 	PostgresGroup string `json:"postgresGroup"`
 	DatabaseName  string `json:"databaseName"`
 	// +optional
+
 	EnableIamAuth bool `json:"enableIamAuth"`
 }
 
-// PostgresUser is a user of a Postgres database, of the movetokube
-// postgres-operator.
-//
 // +kubebuilder:object:generate=true
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:path=postgresusers,singular=postgresuser,scope=Namespaced
+
+// PostgresUser is a user of a Postgres database, of the movetokube
+// postgres-operator.
 type PostgresUser struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
@@ -159,10 +178,10 @@ type PostgresUser struct {
 	Status PostgresUserStatus `json:"status,omitempty"`
 }
 
-// PostgresUserList is a list of PostgresUser.
-//
 // +kubebuilder:object:generate=true
 // +kubebuilder:object:root=true
+
+// PostgresUserList is a list of PostgresUser.
 type PostgresUserList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`

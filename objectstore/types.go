@@ -30,39 +30,43 @@ const (
 	StateError    = "Error"
 )
 
-// Status is the status of every object store kind.
-//
 // +kubebuilder:object:generate=true
+
+// Status is the status of every object store kind.
 type Status struct {
+	// +optional
+
 	// State is Creating, Ready, Updating, Degraded or Error.
-	// +optional
 	State string `json:"state,omitempty"`
-	// Message explains the state.
 	// +optional
+
+	// Message explains the state.
 	Message string `json:"message,omitempty"`
 }
 
-// BucketSpec is an S3 bucket.
-//
 // +kubebuilder:object:generate=true
+
+// BucketSpec is an S3 bucket.
 type BucketSpec struct {
-	// Name is the bucket's name.
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([a-z0-9\.-]){1,61}[a-z0-9]$`
+
+	// Name is the bucket's name.
 	Name string `json:"name"`
+	// +optional
+
 	// Quota is the bucket's hard quota in bytes; 0 means none. Upstream
 	// declares it uint64 with an int64 CRD schema; it is int64 here, the
 	// same on the wire, because Kubernetes' unstructured machinery has no
 	// unsigned integers.
-	// +optional
 	Quota int64 `json:"quota,omitempty"`
 }
 
-// Bucket is an S3 bucket of the minio-operator.
-//
 // +kubebuilder:object:generate=true
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:path=buckets,singular=bucket,scope=Namespaced
+
+// Bucket is an S3 bucket of the minio-operator.
 type Bucket struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
@@ -71,10 +75,10 @@ type Bucket struct {
 	Status Status     `json:"status,omitempty"`
 }
 
-// BucketList is a list of Buckets.
-//
 // +kubebuilder:object:generate=true
 // +kubebuilder:object:root=true
+
+// BucketList is a list of Buckets.
 type BucketList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
@@ -82,23 +86,24 @@ type BucketList struct {
 	Items []Bucket `json:"items"`
 }
 
-// PolicySpec is an IAM policy document under a name.
-//
 // +kubebuilder:object:generate=true
+
+// PolicySpec is an IAM policy document under a name.
 type PolicySpec struct {
-	// Name is the policy's name in MinIO.
 	// +kubebuilder:validation:Pattern=`[^\s]*`
+
+	// Name is the policy's name in MinIO.
 	Name string `json:"name"`
 	// Content is the policy document, as JSON.
 	Content string `json:"content"`
 }
 
-// Policy is a MinIO policy of the minio-operator.
-//
 // +kubebuilder:object:generate=true
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:path=policies,singular=policy,scope=Namespaced
+
+// Policy is a MinIO policy of the minio-operator.
 type Policy struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
@@ -107,10 +112,10 @@ type Policy struct {
 	Status Status     `json:"status,omitempty"`
 }
 
-// PolicyList is a list of Policies.
-//
 // +kubebuilder:object:generate=true
 // +kubebuilder:object:root=true
+
+// PolicyList is a list of Policies.
 type PolicyList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`
@@ -118,30 +123,32 @@ type PolicyList struct {
 	Items []Policy `json:"items"`
 }
 
-// UserSpec is a MinIO user with its keys and policies.
-//
 // +kubebuilder:object:generate=true
+
+// UserSpec is a MinIO user with its keys and policies.
 type UserSpec struct {
 	// AccessKey is the user's access key (its name).
 	AccessKey string `json:"accessKey"`
 	// SecretKey is the user's secret key, in plain text as upstream has it.
 	SecretKey string `json:"secretKey"`
-	// Policies names the policies attached to the user.
 	// +optional
+
+	// Policies names the policies attached to the user.
 	Policies []string `json:"policies,omitempty"`
-	// AccountStatus is enabled or disabled.
 	// +optional
 	// +kubebuilder:validation:Enum=enabled;disabled
 	// +kubebuilder:default=enabled
+
+	// AccountStatus is enabled or disabled.
 	AccountStatus string `json:"accountStatus,omitempty"`
 }
 
-// User is a MinIO user of the minio-operator.
-//
 // +kubebuilder:object:generate=true
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:path=users,singular=user,scope=Namespaced
+
+// User is a MinIO user of the minio-operator.
 type User struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
@@ -150,10 +157,10 @@ type User struct {
 	Status Status   `json:"status,omitempty"`
 }
 
-// UserList is a list of Users.
-//
 // +kubebuilder:object:generate=true
 // +kubebuilder:object:root=true
+
+// UserList is a list of Users.
 type UserList struct {
 	metav1.TypeMeta `json:",inline"`
 	metav1.ListMeta `json:"metadata,omitempty"`

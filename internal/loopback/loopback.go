@@ -5,6 +5,7 @@ package loopback
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 )
 
@@ -13,7 +14,7 @@ import (
 func FreePort() (int, error) {
 	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("loopback: listening on a free port: %w", err)
 	}
 	defer func() { _ = l.Close() }()
 	addr, ok := l.Addr().(*net.TCPAddr)
