@@ -1,6 +1,7 @@
 // Command dashboard is Hubkit's mini dashboard: the REST API of
-// DigitalHub's resource manager and a web UI over it, for PVCs, secrets,
-// services, deployments, jobs, quotas and every custom kind Hubkit knows.
+// DigitalHub's resource manager (platform/restapi, mounted under /api/) and
+// a web UI over it, for PVCs, secrets, services, deployments, jobs, quotas
+// and every custom kind Hubkit knows.
 //
 // By default it runs on an in-memory cluster with simulated operators and
 // demo data, signed in as a demo user:
@@ -31,6 +32,7 @@ import (
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/platform"
 	"github.com/hubkit-dev/hubkit/platform/platformtest"
+	"github.com/hubkit-dev/hubkit/platform/restapi"
 	"github.com/hubkit-dev/hubkit/secrets"
 )
 
@@ -88,25 +90,39 @@ func newServer(ctx context.Context, o options, logger *slog.Logger) (*server, er
 		return nil, err
 	}
 	popts := []platform.Option{platform.WithSecretFilter(filter), platform.WithHubOptions(opts...)}
-	s := &server{crds: platform.CRDs(), logger: logger}
+	s := &server{logger: logger}
+	apiOpts := []restapi.Option{restapi.WithLogger(logger)}
 	if o.kubeconfig == "" {
 		ns := o.namespace
 		if ns == "" {
 			ns = platform.DemoNamespace
 		}
-		s.base, _, err = platformtest.NewEmbedded(ctx, ns, true, popts...)
-		s.embedded, s.logs = true, simulatedLogs
-		return s, err
-	}
-	if o.users == "" {
-		return nil, errors.New("a real cluster needs --users: the dashboard never serves it unauthenticated")
-	}
-	if s.users, err = loadUsers(o.users); err != nil {
+		if s.base, _, err = platformtest.NewEmbedded(ctx, ns, true, popts...); err != nil {
+			return nil, err
+		}
+		// The embedded cluster runs no pods: its logs are simulated.
+		s.embedded = true
+		apiOpts = append(apiOpts, restapi.WithSimulatedLogs())
+	} else if err = s.connect(o, popts); err != nil {
 		return nil, err
+	}
+	s.api, err = restapi.New(s.platformFor, apiOpts...)
+	return s, err
+}
+
+// connect sets s up to serve the cluster of o.kubeconfig, for the users of
+// o.users.
+func (s *server) connect(o options, popts []platform.Option) error {
+	if o.users == "" {
+		return errors.New("a real cluster needs --users: the dashboard never serves it unauthenticated")
+	}
+	users, err := loadUsers(o.users)
+	if err != nil {
+		return err
 	}
 	cfg, err := clientcmd.BuildConfigFromFlags("", o.kubeconfig)
 	if err != nil {
-		return nil, fmt.Errorf("loading the kubeconfig: %w", err)
+		return fmt.Errorf("loading the kubeconfig: %w", err)
 	}
 	ns := o.namespace
 	if ns == "" {
@@ -115,8 +131,12 @@ func newServer(ctx context.Context, o options, logger *slog.Logger) (*server, er
 	if ns != "" {
 		popts = append(popts, platform.WithHubOptions(hub.WithNamespace(ns)))
 	}
-	s.base, err = platform.New(cfg, popts...)
-	return s, err
+	base, err := platform.New(cfg, popts...)
+	if err != nil {
+		return err
+	}
+	s.base, s.users = base, users
+	return nil
 }
 
 // run serves until ctx ends. ready, when given, receives the URL once the

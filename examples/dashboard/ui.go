@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -15,10 +16,11 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/platform"
-	"github.com/hubkit-dev/hubkit/secrets"
+	"github.com/hubkit-dev/hubkit/platform/restapi"
 )
 
 //go:embed templates/*.html static/*
@@ -57,11 +59,12 @@ type view struct {
 type navItem struct{ ID, Label string }
 
 func (s *server) nav() []navItem {
-	items := make([]navItem, 0, 6+len(s.crds))
+	crds := s.api.CRDs()
+	items := make([]navItem, 0, 6+len(crds))
 	items = append(items,
 		navItem{"k8s_service", "Services"}, navItem{"k8s_deployment", "Deployments"}, navItem{"k8s_job", "Jobs"},
 		navItem{"k8s_pvc", "Volumes"}, navItem{"k8s_secret", "Secrets"}, navItem{"k8s_quota", "Quotas"})
-	for _, crd := range s.crds {
+	for _, crd := range crds {
 		items = append(items, navItem{crd.Name, crd.Spec.Names.Kind})
 	}
 	return items
@@ -75,8 +78,7 @@ func age(t time.Time) string {
 }
 
 // rows builds a list page's columns and rows for entity.
-func (s *server) rows(r *http.Request, p *platform.Platform, entity string) ([]string, []row, error) {
-	ctx := r.Context()
+func (s *server) rows(ctx context.Context, p *platform.Platform, entity string) ([]string, []row, error) {
 	switch entity {
 	case "k8s_service":
 		list, err := p.Workloads().Services(ctx)
@@ -129,23 +131,16 @@ func (s *server) rows(r *http.Request, p *platform.Platform, entity string) ([]s
 		}
 		return []string{"Name", "Used/Hard", "Created"}, rows, err
 	}
-	for _, crd := range s.crds {
-		if crd.Name != entity {
-			continue
-		}
-		r.SetPathValue("crdId", entity)
-		res, err := s.crResource(r, p)
-		if err != nil {
-			return nil, nil, err
-		}
-		pg, err := res.List(ctx)
-		var rows []row
-		for _, u := range pg.Items {
-			rows = append(rows, row{u.GetName(), []string{u.GetName(), crState(u), age(u.GetCreationTimestamp().Time)}})
-		}
-		return []string{"Name", "State", "Created"}, rows, err
+	res, err := s.api.CustomResources(p, entity)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil, nil, notFoundError{what: "page " + entity}
+	pg, err := res.List(ctx)
+	var rows []row
+	for _, u := range pg.Items {
+		rows = append(rows, row{u.GetName(), []string{u.GetName(), crState(u), age(u.GetCreationTimestamp().Time)}})
+	}
+	return []string{"Name", "State", "Created"}, rows, err
 }
 
 // crState summarises a custom resource's status: its state, or whether it
@@ -166,8 +161,8 @@ func crState(u *unstructured.Unstructured) string {
 func (s *server) page(w http.ResponseWriter, r *http.Request, name string, v view) {
 	user, ok := s.identify(r)
 	if !ok {
-		w.Header().Set("WWW-Authenticate", `Basic realm="hubkit"`)
-		http.Error(w, "sign in with your user name and password", http.StatusUnauthorized)
+		w.Header().Set("WWW-Authenticate", challenge)
+		http.Error(w, signIn, http.StatusUnauthorized)
 		return
 	}
 	v.User, v.Embedded, v.Nav = user, s.embedded, s.nav()
@@ -186,8 +181,7 @@ func (s *server) registerUI(mux *http.ServeMux) {
 		http.Redirect(w, r, "/ui/k8s_pvc", http.StatusFound)
 	})
 	mux.HandleFunc("GET /ui/{entity}", func(w http.ResponseWriter, r *http.Request) {
-		user, _ := s.identify(r)
-		p, err := s.platformFor(user)
+		p, err := s.platformFor(r)
 		entity := r.PathValue("entity")
 		v := view{Entity: entity, Title: entity}
 		for _, n := range s.nav() {
@@ -196,7 +190,7 @@ func (s *server) registerUI(mux *http.ServeMux) {
 			}
 		}
 		if err == nil {
-			v.Columns, v.Rows, err = s.rows(r, p, entity)
+			v.Columns, v.Rows, err = s.rows(r.Context(), p, entity)
 		}
 		if err != nil {
 			v.Error = err.Error()
@@ -221,12 +215,11 @@ func (s *server) registerUI(mux *http.ServeMux) {
 		s.page(w, r, "list.html", v)
 	})
 	mux.HandleFunc("GET /ui/{entity}/{id}", func(w http.ResponseWriter, r *http.Request) {
-		user, _ := s.identify(r)
-		p, err := s.platformFor(user)
+		p, err := s.platformFor(r)
 		entity, id := r.PathValue("entity"), r.PathValue("id")
 		v := view{Entity: entity, Title: id}
 		if err == nil {
-			v.Detail, v.Keys, err = s.detail(r, p, entity, id)
+			v.Detail, v.Keys, err = s.detail(r.Context(), p, entity, id)
 		}
 		if err != nil {
 			v.Error = err.Error()
@@ -235,42 +228,39 @@ func (s *server) registerUI(mux *http.ServeMux) {
 	})
 }
 
-// detail reads one object for its page; secrets come masked, with their
-// keys for the Decode buttons.
-func (s *server) detail(r *http.Request, p *platform.Platform, entity, id string) (any, []string, error) {
-	ctx := r.Context()
-	get := func(obj any, err error) (any, []string, error) { return obj, nil, err }
+// detail reads one object for its page, as the API shows it (restapi.Item:
+// secrets masked, the fields a domain declares secret too); a Secret comes
+// with its keys, for the Decode buttons.
+func (s *server) detail(ctx context.Context, p *platform.Platform, entity, id string) (any, []string, error) {
+	var obj runtime.Object
+	var err error
 	switch entity {
 	case "k8s_service":
-		return get(hub.For[*corev1.Service](p.Hub()).Get(ctx, id))
+		obj, err = hub.For[*corev1.Service](p.Hub()).Get(ctx, id)
 	case "k8s_deployment":
-		return get(hub.For[*appsv1.Deployment](p.Hub()).Get(ctx, id))
+		obj, err = hub.For[*appsv1.Deployment](p.Hub()).Get(ctx, id)
 	case "k8s_job":
-		return get(hub.For[*batchv1.Job](p.Hub()).Get(ctx, id))
+		obj, err = hub.For[*batchv1.Job](p.Hub()).Get(ctx, id)
 	case "k8s_pvc":
-		return get(hub.For[*corev1.PersistentVolumeClaim](p.Hub()).Get(ctx, id))
+		obj, err = hub.For[*corev1.PersistentVolumeClaim](p.Hub()).Get(ctx, id)
 	case "k8s_quota":
-		return get(hub.For[*corev1.ResourceQuota](p.Hub()).Get(ctx, id))
+		obj, err = hub.For[*corev1.ResourceQuota](p.Hub()).Get(ctx, id)
 	case "k8s_secret":
 		d, err := p.Secrets().Get(ctx, id)
 		if err != nil {
 			return nil, nil, err
 		}
 		return map[string]any{"name": d.Name, "type": d.Type, "labels": d.Labels, "data": d.Data}, d.Keys(), nil
+	default:
+		res, resErr := s.api.CustomResources(p, entity)
+		if resErr != nil {
+			return nil, nil, resErr
+		}
+		obj, err = res.Get(ctx, id)
 	}
-	r.SetPathValue("crdId", entity)
-	res, err := s.crResource(r, p)
 	if err != nil {
 		return nil, nil, err
 	}
-	obj, err := res.Get(ctx, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	// User resources of the object store hold a secret key in plain text.
-	if _, found, _ := unstructured.NestedString(obj.Object, "spec", "secretKey"); found {
-		_ = unstructured.SetNestedField(obj.Object, secrets.Mask, "spec", "secretKey")
-	}
-	unstructured.RemoveNestedField(obj.Object, "metadata", "managedFields")
-	return obj.Object, nil, nil
+	m, err := restapi.Item(obj)
+	return m, nil, err
 }

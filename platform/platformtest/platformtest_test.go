@@ -54,7 +54,7 @@ func TestEmbeddedDemo(t *testing.T) {
 
 // TestEveryDomainIsWired proves that each domain in the platform's registry
 // reaches every place that assembles domains: the scheme, the CRD set (which
-// the e2e setup and the dashboard's custom-resource routes install and serve),
+// the e2e setup and the REST API's custom-resource routes install and serve),
 // a simulator on the embedded cluster, the demo data, and the operator's
 // reconcilers and flags.
 func TestEveryDomainIsWired(t *testing.T) {

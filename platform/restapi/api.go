@@ -1,4 +1,4 @@
-package main
+package restapi
 
 import (
 	"cmp"
@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -46,11 +47,19 @@ type apiError struct {
 
 // writeError answers with the resource manager's error JSON, choosing the
 // status from err: 404 for NotFound, 403 for Forbidden, 400 otherwise, as
-// its GlobalExceptionHandler does. Errors never hold secret values.
+// its GlobalExceptionHandler does; 401 for an *AuthenticationError, with its
+// challenge; 501 where the cluster cannot give logs. Errors never hold
+// secret values.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := http.StatusBadRequest
 	_, ours := errors.AsType[notFoundError](err)
+	unauthenticated, isAuth := errors.AsType[*AuthenticationError](err)
 	switch {
+	case isAuth:
+		status = http.StatusUnauthorized
+		if unauthenticated.Challenge != "" {
+			w.Header().Set("WWW-Authenticate", unauthenticated.Challenge)
+		}
 	case hub.IsNotFound(err), ours:
 		status = http.StatusNotFound
 	case hub.IsForbidden(err):
@@ -70,58 +79,121 @@ func writeErrorStatus(w http.ResponseWriter, r *http.Request, status int, messag
 	})
 }
 
-// item is a resource as the resource manager returns it: the object's own
-// fields, without managedFields, plus "id" = metadata.name.
-func item(obj runtime.Object) (map[string]any, error) {
+// The kinds whose items Item changes beyond masking their domain's secret
+// fields.
+var (
+	secretKind = schema.GroupKind{Kind: "Secret"}
+	quotaKind  = schema.GroupKind{Kind: "ResourceQuota"}
+)
+
+// platformScheme knows every domain's types: it tells a typed object's
+// kind, and so which of its fields are secret.
+var platformScheme = sync.OnceValues(platform.NewScheme)
+
+// Item returns obj as the API answers it: the object's own fields, without
+// metadata.managedFields, plus "id" = metadata.name. Every secret is masked
+// (secrets.Mask): each value of a Secret, and each field that obj's domain
+// declares secret for its kind (platform.SecretFields: the object store
+// User's spec.secretKey). A ResourceQuota's status always has hard and used
+// maps, empty when the cluster has not filled them (the embedded cluster
+// runs no quota controller): the resource manager's console reads both
+// without checking. Item fails for an object whose kind it cannot tell (an
+// unstructured object without apiVersion and kind, a type no domain
+// registers), rather than risk showing a secret.
+func Item(obj runtime.Object) (map[string]any, error) {
+	scheme, err := platformScheme()
+	if err != nil {
+		return nil, fmt.Errorf("restapi: %w", err)
+	}
+	gvk, err := hub.GroupVersionKindOf(scheme, obj)
+	if err != nil {
+		return nil, fmt.Errorf("restapi: cannot tell which fields of the object are secret: %w", err)
+	}
 	var m map[string]any
 	if u, ok := obj.(*unstructured.Unstructured); ok {
 		m = runtime.DeepCopyJSON(u.Object)
-	} else {
-		var err error
-		if m, err = runtime.DefaultUnstructuredConverter.ToUnstructured(obj); err != nil {
-			return nil, fmt.Errorf("converting the object: %w", err)
-		}
+	} else if m, err = runtime.DefaultUnstructuredConverter.ToUnstructured(obj); err != nil {
+		return nil, fmt.Errorf("restapi: converting the object: %w", err)
 	}
 	if md, ok := m["metadata"].(map[string]any); ok {
 		delete(md, "managedFields")
 		m["id"] = md["name"]
 	}
-	return m, nil
-}
-
-// crItem is item for a custom resource: a plain-text secret key (the
-// object store's User has one) is masked like a Secret's values.
-func crItem(u *unstructured.Unstructured) (map[string]any, error) {
-	m, err := item(u)
-	if err != nil {
-		return nil, err
+	switch gvk.GroupKind() {
+	case secretKind:
+		maskSecretData(m)
+	case quotaKind:
+		fillQuotaStatus(m)
 	}
-	if spec, ok := m["spec"].(map[string]any); ok {
-		if _, found := spec["secretKey"]; found {
-			spec["secretKey"] = secrets.Mask
-		}
+	for _, path := range platform.SecretFields(gvk.GroupKind()) {
+		maskField(m, path)
 	}
 	return m, nil
 }
 
-// maskedItem is item for a Secret: every value is secrets.Mask.
-func maskedItem(s *corev1.Secret) (map[string]any, error) {
-	m, err := item(s)
-	if err != nil {
-		return nil, err
-	}
+// maskSecretData masks every value of a Secret's item.
+func maskSecretData(m map[string]any) {
 	delete(m, "stringData")
 	if data, ok := m["data"].(map[string]any); ok {
 		for k := range data {
 			data[k] = secrets.Mask
 		}
 	}
-	return m, nil
 }
 
-// writeItem answers with obj as conv shows it.
-func writeItem[T any](w http.ResponseWriter, r *http.Request, obj T, conv func(T) (map[string]any, error)) {
-	m, err := conv(obj)
+// fillQuotaStatus gives a ResourceQuota's item a status with hard and used
+// maps.
+func fillQuotaStatus(m map[string]any) {
+	status, _ := m["status"].(map[string]any)
+	if status == nil {
+		status = map[string]any{}
+		m["status"] = status
+	}
+	for _, key := range []string{"hard", "used"} {
+		if _, ok := status[key].(map[string]any); !ok {
+			status[key] = map[string]any{}
+		}
+	}
+}
+
+// maskField masks the field at the dotted path ("spec.secretKey") of an
+// item, when it has one.
+func maskField(m map[string]any, path string) {
+	if holder, key, ok := fieldAt(m, path); ok {
+		if _, found := holder[key]; found {
+			holder[key] = secrets.Mask
+		}
+	}
+}
+
+// fieldAt finds the field at a dotted path ("metadata.name") of an item: the
+// map that holds it, and its key there; false when a step of the path is no
+// map.
+func fieldAt(m map[string]any, path string) (map[string]any, string, bool) {
+	for {
+		part, rest, more := strings.Cut(path, ".")
+		if !more {
+			return m, part, true
+		}
+		next, ok := m[part].(map[string]any)
+		if !ok {
+			return nil, "", false
+		}
+		m, path = next, rest
+	}
+}
+
+// namedItem is the item of a summary (a storage class, a created secret)
+// rather than of an object: fields, with name as id and as metadata.name.
+func namedItem(name string, fields map[string]any) map[string]any {
+	fields["id"] = name
+	fields["metadata"] = map[string]any{"name": name}
+	return fields
+}
+
+// writeItem answers with obj as Item shows it.
+func writeItem(w http.ResponseWriter, r *http.Request, obj runtime.Object) {
+	m, err := Item(obj)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -164,18 +236,11 @@ type pageSort struct {
 
 // lookup reads a dotted field path ("metadata.creationTimestamp") of an item.
 func lookup(m map[string]any, path string) string {
-	var cur any = m
-	for part := range strings.SplitSeq(path, ".") {
-		next, ok := cur.(map[string]any)
-		if !ok {
-			return ""
-		}
-		cur = next[part]
-	}
-	if cur == nil {
+	holder, key, ok := fieldAt(m, path)
+	if !ok || holder[key] == nil {
 		return ""
 	}
-	return fmt.Sprint(cur)
+	return fmt.Sprint(holder[key])
 }
 
 // paginate filters items by the id parameter, sorts them by sort=field,dir
@@ -236,10 +301,10 @@ func paginate(r *http.Request, items []map[string]any) (page, error) {
 }
 
 // listOf answers a list request with the items of objs.
-func listOf[T client.Object](w http.ResponseWriter, r *http.Request, objs []T, conv func(T) (map[string]any, error)) {
+func listOf[T client.Object](w http.ResponseWriter, r *http.Request, objs []T) {
 	items := make([]map[string]any, 0, len(objs))
 	for _, o := range objs {
-		m, err := conv(o)
+		m, err := Item(o)
 		if err != nil {
 			writeError(w, r, err)
 			return
@@ -259,8 +324,6 @@ func writePage(w http.ResponseWriter, r *http.Request, items []map[string]any) {
 	writeOK(w, r, p)
 }
 
-func plainItem[T client.Object](o T) (map[string]any, error) { return item(o) }
-
 // pathID reads and checks the {id} of a request.
 func pathID(r *http.Request) (string, error) {
 	id := r.PathValue("id")
@@ -270,35 +333,29 @@ func pathID(r *http.Request) (string, error) {
 	return id, nil
 }
 
-// relevantList lists the objects of kind T the client's selector selects,
-// each as conv shows it.
-func relevantList[T client.Object](conv func(T) (map[string]any, error)) func(http.ResponseWriter, *http.Request, *platform.Platform) {
-	return func(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-		objs, err := hub.For[T](p.Hub()).ListRelevant(r.Context())
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		listOf(w, r, objs, conv)
+// relevantList lists the objects of kind T the client's selector selects.
+func relevantList[T client.Object](w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	objs, err := hub.For[T](p.Hub()).ListRelevant(r.Context())
+	if err != nil {
+		writeError(w, r, err)
+		return
 	}
+	listOf(w, r, objs)
 }
 
-// relevantGet answers with one object of kind T the selector selects, as
-// conv shows it.
-func relevantGet[T client.Object](conv func(T) (map[string]any, error)) func(http.ResponseWriter, *http.Request, *platform.Platform) {
-	return func(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-		id, err := pathID(r)
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		obj, err := getRelevant[T](r.Context(), p, id)
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		writeItem(w, r, obj, conv)
+// relevantGet answers with one object of kind T the selector selects.
+func relevantGet[T client.Object](w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	id, err := pathID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
 	}
+	obj, err := getRelevant[T](r.Context(), p, id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeItem(w, r, obj)
 }
 
 // getRelevant reads the object of kind T called id, NotFound unless the
@@ -316,67 +373,43 @@ func getRelevant[T client.Object](ctx context.Context, p *platform.Platform, id 
 	return obj, nil
 }
 
-// quotaItem is item for a ResourceQuota whose status always has hard and
-// used maps, empty when the cluster has not filled them (the embedded
-// cluster runs no quota controller): the resource manager's console reads
-// both without checking.
-func quotaItem(q *corev1.ResourceQuota) (map[string]any, error) {
-	m, err := item(q)
-	if err != nil {
-		return nil, err
-	}
-	status, _ := m["status"].(map[string]any)
-	if status == nil {
-		status = map[string]any{}
-		m["status"] = status
-	}
-	for _, key := range []string{"hard", "used"} {
-		if _, ok := status[key].(map[string]any); !ok {
-			status[key] = map[string]any{}
-		}
-	}
-	return m, nil
-}
-
-// registerAPI adds the resource manager's REST API to mux. The paths the
-// resource manager reserves (crd, crs, config, user) are routed before
-// /api/{crdId} for every method that route takes, so they are never read
-// as a custom resource's id.
-func (s *server) registerAPI(mux *apiMux) {
-	h := func(fn func(http.ResponseWriter, *http.Request, *platform.Platform)) http.HandlerFunc {
-		return s.authenticated(fn)
-	}
-	mux.HandleFunc("GET /api/k8s_service", h(relevantList(plainItem[*corev1.Service])))
-	mux.HandleFunc("GET /api/k8s_service/{id}", h(relevantGet(plainItem[*corev1.Service])))
-	mux.HandleFunc("GET /api/k8s_deployment", h(relevantList(plainItem[*appsv1.Deployment])))
-	mux.HandleFunc("GET /api/k8s_deployment/{id}", h(relevantGet(plainItem[*appsv1.Deployment])))
-	mux.HandleFunc("GET /api/k8s_deployment/{id}/log", h(s.logLines(deploymentLogs)))
-	mux.HandleFunc("GET /api/k8s_job", h(relevantList(plainItem[*batchv1.Job])))
-	mux.HandleFunc("GET /api/k8s_job/{id}", h(relevantGet(plainItem[*batchv1.Job])))
-	mux.HandleFunc("GET /api/k8s_job/{id}/log", h(s.logLines(jobLogs)))
-	mux.HandleFunc("DELETE /api/k8s_job/{id}", h(deleteJob))
-	mux.HandleFunc("GET /api/k8s_pvc", h(relevantList(plainItem[*corev1.PersistentVolumeClaim])))
-	mux.HandleFunc("POST /api/k8s_pvc", h(createPVC))
-	mux.HandleFunc("GET /api/k8s_pvc/{id}", h(relevantGet(plainItem[*corev1.PersistentVolumeClaim])))
-	mux.HandleFunc("DELETE /api/k8s_pvc/{id}", h(deletePVC))
-	mux.HandleFunc("GET /api/k8s_storageclass", h(listStorageClasses))
-	mux.HandleFunc("GET /api/k8s_secret", h(s.listSecrets))
-	mux.HandleFunc("POST /api/k8s_secret", h(createSecret))
-	mux.HandleFunc("GET /api/k8s_secret/{id}", h(s.getSecret))
-	mux.HandleFunc("DELETE /api/k8s_secret/{id}", h(deleteSecret))
-	mux.HandleFunc("GET /api/k8s_secret/{id}/decode/{key}", h(decodeSecret))
-	mux.HandleFunc("GET /api/k8s_quota", h(relevantList(quotaItem)))
-	mux.HandleFunc("GET /api/k8s_quota/{id}", h(relevantGet(quotaItem)))
+// register adds the routes of the API to mux. The paths the resource
+// manager reserves (crd, crs, config, user) are routed before /api/{crdId}
+// for every method that route takes, so they are never read as a custom
+// resource's id.
+func (h *Handler) register(mux *apiMux) {
+	with := h.withPlatform
+	mux.HandleFunc("GET /api/k8s_service", with(relevantList[*corev1.Service]))
+	mux.HandleFunc("GET /api/k8s_service/{id}", with(relevantGet[*corev1.Service]))
+	mux.HandleFunc("GET /api/k8s_deployment", with(relevantList[*appsv1.Deployment]))
+	mux.HandleFunc("GET /api/k8s_deployment/{id}", with(relevantGet[*appsv1.Deployment]))
+	mux.HandleFunc("GET /api/k8s_deployment/{id}/log", with(h.logLines(deploymentLogs)))
+	mux.HandleFunc("GET /api/k8s_job", with(relevantList[*batchv1.Job]))
+	mux.HandleFunc("GET /api/k8s_job/{id}", with(relevantGet[*batchv1.Job]))
+	mux.HandleFunc("GET /api/k8s_job/{id}/log", with(h.logLines(jobLogs)))
+	mux.HandleFunc("DELETE /api/k8s_job/{id}", with(deleteJob))
+	mux.HandleFunc("GET /api/k8s_pvc", with(relevantList[*corev1.PersistentVolumeClaim]))
+	mux.HandleFunc("POST /api/k8s_pvc", with(createPVC))
+	mux.HandleFunc("GET /api/k8s_pvc/{id}", with(relevantGet[*corev1.PersistentVolumeClaim]))
+	mux.HandleFunc("DELETE /api/k8s_pvc/{id}", with(deletePVC))
+	mux.HandleFunc("GET /api/k8s_storageclass", with(listStorageClasses))
+	mux.HandleFunc("GET /api/k8s_secret", with(listSecrets))
+	mux.HandleFunc("POST /api/k8s_secret", with(createSecret))
+	mux.HandleFunc("GET /api/k8s_secret/{id}", with(getSecret))
+	mux.HandleFunc("DELETE /api/k8s_secret/{id}", with(deleteSecret))
+	mux.HandleFunc("GET /api/k8s_secret/{id}/decode/{key}", with(decodeSecret))
+	mux.HandleFunc("GET /api/k8s_quota", with(relevantList[*corev1.ResourceQuota]))
+	mux.HandleFunc("GET /api/k8s_quota/{id}", with(relevantGet[*corev1.ResourceQuota]))
 
 	// The reserved paths.
-	mux.HandleFunc("GET /api/crd", h(s.listCRDs))
-	mux.HandleFunc("GET /api/crd/{id}", h(s.getCRD))
-	mux.HandleFunc("GET /api/crd/{id}/schema", h(s.crdSchema))
-	mux.HandleFunc("GET /api/crd/{id}/schemas", h(s.crdSchemas))
-	mux.HandleFunc("GET /api/crs", h(s.listSchemas))
-	mux.HandleFunc("GET /api/crs/{id}", h(getSchema))
-	mux.HandleFunc("GET /api/config", h(s.config))
-	mux.HandleFunc("GET /api/user", h(s.user))
+	mux.HandleFunc("GET /api/crd", with(h.listCRDs))
+	mux.HandleFunc("GET /api/crd/{id}", with(h.getCRD))
+	mux.HandleFunc("GET /api/crd/{id}/schema", with(h.crdSchema))
+	mux.HandleFunc("GET /api/crd/{id}/schemas", with(h.crdSchemas))
+	mux.HandleFunc("GET /api/crs", with(h.listSchemas))
+	mux.HandleFunc("GET /api/crs/{id}", with(getSchema))
+	mux.HandleFunc("GET /api/config", with(h.config))
+	mux.HandleFunc("GET /api/user", with(h.user))
 	for _, path := range []string{"/api/crd", "/api/crs", "/api/config", "/api/user"} {
 		// POST /api/{crdId} would take these.
 		mux.refuse("POST "+path, methodNotAllowed)
@@ -393,11 +426,11 @@ func (s *server) registerAPI(mux *apiMux) {
 		}
 	}
 
-	mux.HandleFunc("GET /api/{crdId}", h(s.listCRs))
-	mux.HandleFunc("POST /api/{crdId}", h(s.createCR))
-	mux.HandleFunc("GET /api/{crdId}/{id}", h(s.getCR))
-	mux.HandleFunc("PUT /api/{crdId}/{id}", h(s.updateCR))
-	mux.HandleFunc("DELETE /api/{crdId}/{id}", h(s.deleteCR))
+	mux.HandleFunc("GET /api/{crdId}", with(h.listCRs))
+	mux.HandleFunc("POST /api/{crdId}", with(h.createCR))
+	mux.HandleFunc("GET /api/{crdId}/{id}", with(h.getCR))
+	mux.HandleFunc("PUT /api/{crdId}/{id}", with(h.updateCR))
+	mux.HandleFunc("DELETE /api/{crdId}/{id}", with(h.deleteCR))
 }
 
 // methodNotAllowed answers a write to a reserved path, which only reads.
@@ -442,7 +475,7 @@ func createPVC(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 		writeError(w, r, err)
 		return
 	}
-	writeItem[runtime.Object](w, r, pvc, item)
+	writeItem(w, r, pvc)
 }
 
 func deletePVC(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
@@ -461,22 +494,22 @@ func listStorageClasses(w http.ResponseWriter, r *http.Request, p *platform.Plat
 	}
 	items := make([]map[string]any, 0, len(classes))
 	for _, c := range classes {
-		items = append(items, map[string]any{"id": c.Name, "metadata": map[string]any{"name": c.Name},
-			"provisioner": c.Provisioner, "default": c.Default, "volumeBindingMode": c.VolumeBindingMode})
+		items = append(items, namedItem(c.Name, map[string]any{
+			"provisioner": c.Provisioner, "default": c.Default, "volumeBindingMode": c.VolumeBindingMode}))
 	}
 	writePage(w, r, items)
 }
 
-func (s *server) listSecrets(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+func listSecrets(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	objs, err := p.Secrets().Objects(r.Context())
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	listOf(w, r, objs, maskedItem)
+	listOf(w, r, objs)
 }
 
-func (s *server) getSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+func getSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	id, err := pathID(r)
 	if err != nil {
 		writeError(w, r, err)
@@ -491,7 +524,7 @@ func (s *server) getSecret(w http.ResponseWriter, r *http.Request, p *platform.P
 		writeError(w, r, err)
 		return
 	}
-	writeItem(w, r, obj, maskedItem)
+	writeItem(w, r, obj)
 }
 
 // secretRequest is the resource manager's secret create body.
@@ -520,7 +553,7 @@ func createSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) 
 		writeError(w, r, err)
 		return
 	}
-	writeOK(w, r, map[string]any{"id": sum.Name, "metadata": map[string]any{"name": sum.Name}, "type": sum.Type})
+	writeOK(w, r, namedItem(sum.Name, map[string]any{"type": sum.Type}))
 }
 
 func deleteSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
@@ -543,10 +576,10 @@ func decodeSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) 
 	writeOK(w, r, map[string]string{key: v.Reveal()})
 }
 
-// crdFor finds the allowed CRD the request's {crdId} names, and returns
-// the kind of its storage version.
-func (s *server) crdFor(r *http.Request) (schema.GroupVersionKind, error) {
-	crd, err := s.crd(r.PathValue("crdId"))
+// kind returns the kind of the storage version of the CRD the API serves
+// whose id is crdID.
+func (h *Handler) kind(crdID string) (schema.GroupVersionKind, error) {
+	crd, err := h.crd(crdID)
 	if err != nil {
 		return schema.GroupVersionKind{}, err
 	}
@@ -557,32 +590,27 @@ func (s *server) crdFor(r *http.Request) (schema.GroupVersionKind, error) {
 	return schema.GroupVersionKind{Group: crd.Spec.Group, Version: v.Name, Kind: crd.Spec.Names.Kind}, nil
 }
 
-// notFoundError is a NotFound of the dashboard's own making.
+// notFoundError is a NotFound of the API's own making.
 type notFoundError struct{ what string }
 
-func (e notFoundError) Error() string { return e.what + " is not one the dashboard serves" }
+func (e notFoundError) Error() string { return e.what + " is not one the API serves" }
 
-func (s *server) user(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
+// user answers the resource manager's /api/user: every resource the API
+// serves, with the operations the user may ask for. The API offers them
+// all; the cluster's RBAC, acting as the user, decides each request.
+func (h *Handler) user(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
 	ops := map[string][]string{}
 	for _, id := range []string{"k8s_service", "k8s_deployment", "k8s_job", "k8s_secret", "k8s_pvc", "k8s_quota"} {
 		ops[id] = []string{"all"}
 	}
-	for _, crd := range s.crds {
+	for _, crd := range h.crds {
 		ops[crd.Name] = []string{"all"}
 	}
 	writeOK(w, r, ops)
 }
 
-func (s *server) crResource(r *http.Request, p *platform.Platform) (*hub.Resource[*unstructured.Unstructured], error) {
-	gvk, err := s.crdFor(r)
-	if err != nil {
-		return nil, err
-	}
-	return hub.For[*unstructured.Unstructured](p.Hub(), hub.OfKind(gvk)), nil
-}
-
-func (s *server) listCRs(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	res, err := s.crResource(r, p)
+func (h *Handler) listCRs(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	res, err := h.CustomResources(p, r.PathValue("crdId"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -592,11 +620,11 @@ func (s *server) listCRs(w http.ResponseWriter, r *http.Request, p *platform.Pla
 		writeError(w, r, err)
 		return
 	}
-	listOf(w, r, pg.Items, crItem)
+	listOf(w, r, pg.Items)
 }
 
-func (s *server) getCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	res, err := s.crResource(r, p)
+func (h *Handler) getCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	res, err := h.CustomResources(p, r.PathValue("crdId"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -611,7 +639,7 @@ func (s *server) getCR(w http.ResponseWriter, r *http.Request, p *platform.Platf
 		writeError(w, r, err)
 		return
 	}
-	writeItem(w, r, obj, crItem)
+	writeItem(w, r, obj)
 }
 
 // crBody reads a custom resource body: the full CR, in JSON or YAML, "id"
@@ -631,26 +659,26 @@ func crBody(r *http.Request, gvk schema.GroupVersionKind) (*unstructured.Unstruc
 	return u, nil
 }
 
-func (s *server) createCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	gvk, err := s.crdFor(r)
+func (h *Handler) createCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	res, err := h.CustomResources(p, r.PathValue("crdId"))
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	u, err := crBody(r, gvk)
+	u, err := crBody(r, res.GroupVersionKind())
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	if err := hub.For[*unstructured.Unstructured](p.Hub(), hub.OfKind(gvk)).Create(r.Context(), u); err != nil {
+	if err := res.Create(r.Context(), u); err != nil {
 		writeError(w, r, err)
 		return
 	}
-	writeItem(w, r, u, crItem)
+	writeItem(w, r, u)
 }
 
-func (s *server) updateCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	gvk, err := s.crdFor(r)
+func (h *Handler) updateCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	res, err := h.CustomResources(p, r.PathValue("crdId"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -660,12 +688,12 @@ func (s *server) updateCR(w http.ResponseWriter, r *http.Request, p *platform.Pl
 		writeError(w, r, err)
 		return
 	}
-	body, err := crBody(r, gvk)
+	body, err := crBody(r, res.GroupVersionKind())
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	updated, err := hub.For[*unstructured.Unstructured](p.Hub(), hub.OfKind(gvk)).Update(r.Context(), id, func(u *unstructured.Unstructured) error {
+	updated, err := res.Update(r.Context(), id, func(u *unstructured.Unstructured) error {
 		// Replace everything but metadata and status, as the resource
 		// manager's edit does with the top-level properties.
 		for k, v := range body.Object {
@@ -679,11 +707,11 @@ func (s *server) updateCR(w http.ResponseWriter, r *http.Request, p *platform.Pl
 		writeError(w, r, err)
 		return
 	}
-	writeItem(w, r, updated, crItem)
+	writeItem(w, r, updated)
 }
 
-func (s *server) deleteCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	res, err := s.crResource(r, p)
+func (h *Handler) deleteCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	res, err := h.CustomResources(p, r.PathValue("crdId"))
 	if err != nil {
 		writeError(w, r, err)
 		return

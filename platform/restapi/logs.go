@@ -1,4 +1,4 @@
-package main
+package restapi
 
 import (
 	"context"
@@ -81,19 +81,15 @@ func simulatedLogs(ctx context.Context, p *platform.Platform, kind workloadKind,
 	return lines, nil
 }
 
-// logLines answers a /log path with the lines of the server's log source.
-func (s *server) logLines(kind workloadKind) func(http.ResponseWriter, *http.Request, *platform.Platform) {
+// logLines answers a /log path with the lines of the handler's log source.
+func (h *Handler) logLines(kind workloadKind) platformHandler {
 	return func(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-		read := s.logs
-		if read == nil {
-			read = podLogs
-		}
 		id, err := pathID(r)
 		if err != nil {
 			writeError(w, r, err)
 			return
 		}
-		lines, err := read(r.Context(), p, kind, id)
+		lines, err := h.logs(r.Context(), p, kind, id)
 		if err != nil {
 			writeError(w, r, err)
 			return

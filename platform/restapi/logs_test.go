@@ -1,4 +1,4 @@
-package main
+package restapi_test
 
 import (
 	"encoding/json"
@@ -11,7 +11,7 @@ import (
 
 func TestLogs(t *testing.T) {
 	embedded := newTestServer(t)
-	noLogSource := newTestServer(t, func(s *server) { s.logs = nil })
+	noLogSource := serve(t)
 	cases := map[string]struct {
 		reason    string
 		plain     bool // serve without the simulated log source

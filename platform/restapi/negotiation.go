@@ -1,4 +1,4 @@
-package main
+package restapi
 
 import (
 	"bytes"
@@ -18,6 +18,9 @@ import (
 // The YAML media types the resource manager answers in and reads, besides
 // JSON (its WebConfig).
 var yamlTypes = []string{"application/x-yaml", "text/yaml", "text/yml"}
+
+// jsonType is the media type of JSON, the API's default.
+const jsonType = "application/json"
 
 // maxBody is the largest request body the API reads.
 const maxBody = 1 << 20
@@ -78,18 +81,18 @@ func answerType(r *http.Request) string {
 		switch {
 		case slices.Contains(yamlTypes, a.mediaType):
 			return a.mediaType
-		case a.mediaType == "application/json", a.mediaType == "application/*", a.mediaType == "*/*":
-			return "application/json"
+		case a.mediaType == jsonType, a.mediaType == "application/*", a.mediaType == "*/*":
+			return jsonType
 		}
 	}
-	return "application/json"
+	return jsonType
 }
 
 // writeOK answers 200 with v, in JSON or in YAML as r accepts.
 func writeOK(w http.ResponseWriter, r *http.Request, v any) {
 	w.Header().Add("Vary", "Accept")
 	mediaType := answerType(r)
-	if mediaType == "application/json" {
+	if mediaType == jsonType {
 		writeJSON(w, http.StatusOK, v)
 		return
 	}
@@ -105,7 +108,7 @@ func writeOK(w http.ResponseWriter, r *http.Request, v any) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", jsonType)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v) //nolint:errchkjson // nothing to do when the client is gone
 }

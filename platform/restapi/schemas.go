@@ -1,4 +1,4 @@
-package main
+package restapi
 
 import (
 	"encoding/json"
@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/hubkit-dev/hubkit/platform"
 )
@@ -17,8 +16,8 @@ import (
 // custom resource schemas, "Settings" in the console), /api/config and
 // /api/user.
 //
-// The resource manager keeps custom schemas in a database table; the
-// dashboard has no such store yet, so it answers what holds without one:
+// The resource manager keeps custom schemas in a database table; this
+// API has no such store yet, so it answers what holds without one:
 //   - /api/crs lists the stored schemas: none. With all=true it also lists,
 //     for every CRD the API serves with no stored schema, the schema of the
 //     CRD's storage version, id null, as the resource manager does; the
@@ -36,11 +35,11 @@ import (
 var schemaIDPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
 
 // crd finds an allowed CRD by its id (metadata.name).
-func (s *server) crd(id string) (*apiextensionsv1.CustomResourceDefinition, error) {
+func (h *Handler) crd(id string) (*apiextensionsv1.CustomResourceDefinition, error) {
 	if !crdIDPattern.MatchString(id) {
 		return nil, fmt.Errorf("crd id %q: want <plural>.<group>", id)
 	}
-	for _, crd := range s.crds {
+	for _, crd := range h.crds {
 		if crd.Name == id {
 			return crd, nil
 		}
@@ -77,11 +76,11 @@ func crdSchemaItem(crd *apiextensionsv1.CustomResourceDefinition) (map[string]an
 	return map[string]any{"id": nil, "crdId": crd.Name, "version": v.Name, "schema": schemaJSON}, nil
 }
 
-func (s *server) listCRDs(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
+func (h *Handler) listCRDs(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
 	// onlyWithoutSchema=true changes nothing: no CRD has a stored schema.
-	items := make([]map[string]any, 0, len(s.crds))
-	for _, crd := range s.crds {
-		m, err := item(crd)
+	items := make([]map[string]any, 0, len(h.crds))
+	for _, crd := range h.crds {
+		m, err := Item(crd)
 		if err != nil {
 			writeError(w, r, err)
 			return
@@ -91,26 +90,31 @@ func (s *server) listCRDs(w http.ResponseWriter, r *http.Request, _ *platform.Pl
 	writePage(w, r, items)
 }
 
-func (s *server) getCRD(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
-	crd, err := s.crd(r.PathValue("id"))
+func (h *Handler) getCRD(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
+	crd, err := h.crd(r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	writeItem[runtime.Object](w, r, crd, item)
+	writeItem(w, r, crd)
 }
 
-func (s *server) crdSchema(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
-	crd, err := s.crd(r.PathValue("id"))
+func (h *Handler) crdSchema(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
+	crd, err := h.crd(r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	writeItem(w, r, crd, crdSchemaItem)
+	m, err := crdSchemaItem(crd)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeOK(w, r, m)
 }
 
-func (s *server) crdSchemas(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
-	if _, err := s.crd(r.PathValue("id")); err != nil {
+func (h *Handler) crdSchemas(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
+	if _, err := h.crd(r.PathValue("id")); err != nil {
 		writeError(w, r, err)
 		return
 	}
@@ -129,7 +133,7 @@ func springBool(name, v string) (bool, error) {
 	return false, fmt.Errorf("%s %q: want true or false", name, v)
 }
 
-func (s *server) listSchemas(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
+func (h *Handler) listSchemas(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
 	all, err := springBool("all", r.URL.Query().Get("all"))
 	if err != nil {
 		writeError(w, r, err)
@@ -137,7 +141,7 @@ func (s *server) listSchemas(w http.ResponseWriter, r *http.Request, _ *platform
 	}
 	items := []map[string]any{}
 	if all {
-		for _, crd := range s.crds {
+		for _, crd := range h.crds {
 			m, err := crdSchemaItem(crd)
 			if err != nil {
 				writeError(w, r, err)
@@ -165,9 +169,9 @@ func getSchema(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
 // Record<string, string>). The names are the resource manager's own
 // settings: the namespace every call uses and the allowed CRDs, a comma
 // list.
-func (s *server) config(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	names := make([]string, 0, len(s.crds))
-	for _, crd := range s.crds {
+func (h *Handler) config(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	names := make([]string, 0, len(h.crds))
+	for _, crd := range h.crds {
 		names = append(names, crd.Name)
 	}
 	writeOK(w, r, map[string]string{

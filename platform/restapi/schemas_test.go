@@ -1,4 +1,4 @@
-package main
+package restapi_test
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 
 	"github.com/hubkit-dev/hubkit/platform"
 )
@@ -35,11 +36,11 @@ func storedSchemaJSON(t *testing.T, name string) any {
 		if crd.Name != name {
 			continue
 		}
-		v, err := storageVersion(crd)
-		if err != nil {
-			t.Fatal(err)
+		i := slices.IndexFunc(crd.Spec.Versions, func(v apiextensionsv1.CustomResourceDefinitionVersion) bool { return v.Storage })
+		if i < 0 {
+			t.Fatalf("CRD %s has no storage version", name)
 		}
-		data, err := json.Marshal(v.Schema.OpenAPIV3Schema)
+		data, err := json.Marshal(crd.Spec.Versions[i].Schema.OpenAPIV3Schema)
 		if err != nil {
 			t.Fatal(err)
 		}
