@@ -358,19 +358,33 @@ func (p *PostgreSQLServer) Grant(ctx context.Context, database, schema string, g
 	if !slices.Contains([]string{OnTables, OnSequences, OnFunctions}, g.On) {
 		return fmt.Errorf("%s: no such kind of object", what)
 	}
-	db, err := p.Database(ctx, database)
+	owner, err := p.schemaOwner(ctx, database, schema)
 	if err != nil {
-		return err
-	}
-	owner, found := db.Schemas[schema]
-	if !found {
-		return fmt.Errorf("%s: schema %w", what, ErrMissing)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	if err := p.exec(ctx, database, what, "GRANT "+privileges+" ON ALL "+g.On+" IN SCHEMA "+ident(schema)+" TO "+ident(g.To)); err != nil {
 		return err
 	}
-	return p.exec(ctx, database, what, "ALTER DEFAULT PRIVILEGES FOR ROLE "+ident(owner.Owner)+" IN SCHEMA "+ident(schema)+
+	return p.exec(ctx, database, what, "ALTER DEFAULT PRIVILEGES FOR ROLE "+ident(owner)+" IN SCHEMA "+ident(schema)+
 		" GRANT "+privileges+" ON "+g.On+" TO "+ident(g.To))
+}
+
+// schemaOwner names the owner of schema in database (ErrMissing if either
+// does not exist).
+func (p *PostgreSQLServer) schemaOwner(ctx context.Context, database, schema string) (string, error) {
+	pool, err := p.pool(ctx, database)
+	if err != nil {
+		return "", err
+	}
+	var owner string
+	err = pool.QueryRow(ctx, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = $1", schema).Scan(&owner)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return "", fmt.Errorf("schema %q %w", schema, ErrMissing)
+	case err != nil:
+		return "", fmt.Errorf("reading the owner of schema %q: %w", schema, sqlError(err))
+	}
+	return owner, nil
 }
 
 // CreateExtension creates an extension.

@@ -656,8 +656,9 @@ func TestNewReturnsSetupErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.NewHub(hub.WithNamespace("team-a")); err != nil {
-		t.Errorf("NewHub = %v", err)
+	c, err := f.NewHub(hub.WithNamespace("team-a"))
+	if err != nil || c.Namespace() != "team-a" {
+		t.Errorf("NewHub = %v, %v; want a client of namespace team-a", c, err)
 	}
 }
 

@@ -135,6 +135,7 @@ type Managed[T client.Object] struct {
 	hub      *hub.Client
 	kind     ManagedKind[T]
 	objType  reflect.Type
+	gvk      schema.GroupVersionKind
 	settings managedSettings
 }
 
@@ -211,6 +212,7 @@ func NewManaged[T client.Object](c *hub.Client, kind ManagedKind[T], opts ...Man
 	if err != nil {
 		return nil, fmt.Errorf("reconcile: NewManaged: %w", err)
 	}
+	m.gvk = gvk
 	m.settings.name = lowerKind(gvk)
 	for _, opt := range opts {
 		opt(&m.settings)
@@ -528,9 +530,8 @@ func (m *Managed[T]) controllerOf(obj client.Object) []ctrl.Request {
 	if ref == nil {
 		return nil
 	}
-	gvk, err := hub.GroupVersionKindOf(m.hub.Scheme(), m.newObject())
-	refGV, perr := schema.ParseGroupVersion(ref.APIVersion)
-	if err != nil || perr != nil || ref.Kind != gvk.Kind || refGV.Group != gvk.Group {
+	refGV, err := schema.ParseGroupVersion(ref.APIVersion)
+	if err != nil || ref.Kind != m.gvk.Kind || refGV.Group != m.gvk.Group {
 		return nil
 	}
 	return []ctrl.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: ref.Name}}}
