@@ -254,6 +254,7 @@ func (c *fakeClient) Create(ctx context.Context, obj client.Object, opts ...clie
 	obj.GetObjectKind().SetGroupVersionKind(gvk)
 	c.f.index.put(gvk, obj)
 	c.f.dispatch(ctx, EventCreated, gvk, obj, nil)
+	c.sweepIfTerminating(ctx, obj)
 	return nil
 }
 
@@ -579,6 +580,7 @@ func (c *fakeClient) settle(ctx context.Context, gvk schema.GroupVersionKind, ke
 	if old == nil {
 		c.f.index.put(gvk, stored)
 		c.f.dispatch(ctx, EventCreated, gvk, stored, nil)
+		c.sweepIfTerminating(ctx, stored)
 		return stored, nil
 	}
 	c.afterWrite(ctx, gvk, stored, old)

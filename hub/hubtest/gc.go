@@ -149,6 +149,26 @@ func (c *fakeClient) deleteNamespace(ctx context.Context, current client.Object)
 	return nil
 }
 
+// sweepIfTerminating deletes an object just created whose namespace began
+// terminating meanwhile, as a real cluster's namespace controller does on its
+// next pass. A create that passed the namespace check while a concurrent
+// delete of the namespace was sweeping its contents would otherwise be left
+// behind, and the namespace would never go: the object is indexed before
+// this check and the namespace marked Terminating before the sweep, so one
+// of the two always sees the other.
+func (c *fakeClient) sweepIfTerminating(ctx context.Context, obj client.Object) {
+	if obj.GetNamespace() == "" {
+		return
+	}
+	var ns corev1.Namespace
+	if err := c.f.currentRaw().Get(ctx, client.ObjectKey{Name: obj.GetNamespace()}, &ns); err != nil || ns.Status.Phase != corev1.NamespaceTerminating {
+		return
+	}
+	if err := c.Delete(ctx, obj, client.PropagationPolicy(metav1.DeletePropagationBackground)); err != nil && !apierrors.IsNotFound(err) {
+		c.f.tb.Errorf("hubtest: deleting %s, created into terminating namespace %s: %v", obj.GetName(), ns.Name, err)
+	}
+}
+
 // finishNamespace removes a Terminating namespace once nothing is left in it.
 func (c *fakeClient) finishNamespace(ctx context.Context, name string) {
 	if len(c.f.index.inNamespace(name)) > 0 {
