@@ -38,8 +38,9 @@ const (
 // Privileges lists the valid privileges.
 var Privileges = []Privilege{PrivilegeOwner, PrivilegeRead, PrivilegeWrite}
 
-// A Database is a Postgres resource to create. Make one with NewDatabase.
-type Database struct {
+// A DatabaseRequest is a Postgres resource to create. Make one with
+// NewDatabase.
+type DatabaseRequest struct {
 	// Name is the resource's name.
 	Name string
 	// DatabaseName is the name of the database in PostgreSQL; it defaults
@@ -55,12 +56,12 @@ type Database struct {
 	Schemas, Extensions []string
 }
 
-// A DatabaseOption sets an optional field of a Database.
-type DatabaseOption func(*Database)
+// A DatabaseOption sets an optional field of a DatabaseRequest.
+type DatabaseOption func(*DatabaseRequest)
 
 // NewDatabase returns the database resource called name.
-func NewDatabase(name string, opts ...DatabaseOption) Database {
-	d := Database{Name: name}
+func NewDatabase(name string, opts ...DatabaseOption) DatabaseRequest {
+	d := DatabaseRequest{Name: name}
 	for _, opt := range opts {
 		opt(&d)
 	}
@@ -68,22 +69,26 @@ func NewDatabase(name string, opts ...DatabaseOption) Database {
 }
 
 // WithDatabaseName sets the name of the database in PostgreSQL.
-func WithDatabaseName(name string) DatabaseOption { return func(d *Database) { d.DatabaseName = name } }
+func WithDatabaseName(name string) DatabaseOption {
+	return func(d *DatabaseRequest) { d.DatabaseName = name }
+}
 
 // WithMasterRole sets the owner role.
-func WithMasterRole(role string) DatabaseOption { return func(d *Database) { d.MasterRole = role } }
+func WithMasterRole(role string) DatabaseOption {
+	return func(d *DatabaseRequest) { d.MasterRole = role }
+}
 
 // DropOnDelete makes deleting the resource drop the database and its roles.
-func DropOnDelete() DatabaseOption { return func(d *Database) { d.DropOnDelete = true } }
+func DropOnDelete() DatabaseOption { return func(d *DatabaseRequest) { d.DropOnDelete = true } }
 
 // WithSchemas adds schemas.
 func WithSchemas(schemas ...string) DatabaseOption {
-	return func(d *Database) { d.Schemas = append(d.Schemas, schemas...) }
+	return func(d *DatabaseRequest) { d.Schemas = append(d.Schemas, schemas...) }
 }
 
 // WithExtensions adds extensions.
 func WithExtensions(extensions ...string) DatabaseOption {
-	return func(d *Database) { d.Extensions = append(d.Extensions, extensions...) }
+	return func(d *DatabaseRequest) { d.Extensions = append(d.Extensions, extensions...) }
 }
 
 // splitList splits comma-separated input such as "public, analytics" into
@@ -127,7 +132,7 @@ func validateSet(p *field.Path, items []string) field.ErrorList {
 }
 
 // Validate checks the database with the field paths of its resource.
-func (d Database) Validate() field.ErrorList {
+func (d DatabaseRequest) Validate() field.ErrorList {
 	errs := hub.ValidateName(field.NewPath("metadata", "name"), d.Name)
 	errs = append(errs, validateIdentifier(field.NewPath("spec", "database"), d.databaseName(), maxIdentifier)...)
 	if d.MasterRole != "" {
@@ -138,7 +143,7 @@ func (d Database) Validate() field.ErrorList {
 	return errs
 }
 
-func (d Database) databaseName() string {
+func (d DatabaseRequest) databaseName() string {
 	if d.DatabaseName != "" {
 		return d.DatabaseName
 	}
@@ -146,7 +151,7 @@ func (d Database) databaseName() string {
 }
 
 // Build returns the Postgres resource in namespace. It does not validate.
-func (d Database) Build(namespace string) *Postgres {
+func (d DatabaseRequest) Build(namespace string) *Postgres {
 	return &Postgres{
 		TypeMeta:   metav1.TypeMeta{APIVersion: GroupVersion.String(), Kind: "Postgres"},
 		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: d.Name},
@@ -160,8 +165,8 @@ func (d Database) Build(namespace string) *Postgres {
 	}
 }
 
-// A User is a PostgresUser resource to create. Make one with NewUser.
-type User struct {
+// A UserRequest is a PostgresUser resource to create. Make one with NewUser.
+type UserRequest struct {
 	// Name is the resource's name.
 	Name string
 	// Role is the base name of the login role; it defaults to Name.
@@ -177,13 +182,13 @@ type User struct {
 	SecretLabels, SecretAnnotations map[string]string
 }
 
-// A UserOption sets an optional field of a User.
-type UserOption func(*User)
+// A UserOption sets an optional field of a UserRequest.
+type UserOption func(*UserRequest)
 
 // NewUser returns the user resource called name of the Postgres resource
 // database.
-func NewUser(name, database string, opts ...UserOption) User {
-	u := User{Name: name, Database: database}
+func NewUser(name, database string, opts ...UserOption) UserRequest {
+	u := UserRequest{Name: name, Database: database}
 	for _, opt := range opts {
 		opt(&u)
 	}
@@ -191,39 +196,39 @@ func NewUser(name, database string, opts ...UserOption) User {
 }
 
 // WithRole sets the base name of the login role.
-func WithRole(role string) UserOption { return func(u *User) { u.Role = role } }
+func WithRole(role string) UserOption { return func(u *UserRequest) { u.Role = role } }
 
 // WithPrivileges sets the user's privileges.
-func WithPrivileges(p Privilege) UserOption { return func(u *User) { u.Privileges = p } }
+func WithPrivileges(p Privilege) UserOption { return func(u *UserRequest) { u.Privileges = p } }
 
 // WithSecretName sets the first part of the Secret's name.
-func WithSecretName(name string) UserOption { return func(u *User) { u.SecretName = name } }
+func WithSecretName(name string) UserOption { return func(u *UserRequest) { u.SecretName = name } }
 
 // WithSecretLabels adds labels to the Secret.
 func WithSecretLabels(labels map[string]string) UserOption {
-	return func(u *User) { u.SecretLabels = maps.Clone(labels) }
+	return func(u *UserRequest) { u.SecretLabels = maps.Clone(labels) }
 }
 
 // WithSecretAnnotations adds annotations to the Secret.
 func WithSecretAnnotations(annotations map[string]string) UserOption {
-	return func(u *User) { u.SecretAnnotations = maps.Clone(annotations) }
+	return func(u *UserRequest) { u.SecretAnnotations = maps.Clone(annotations) }
 }
 
-func (u User) role() string {
+func (u UserRequest) role() string {
 	if u.Role != "" {
 		return u.Role
 	}
 	return u.Name
 }
 
-func (u User) secretName() string {
+func (u UserRequest) secretName() string {
 	if u.SecretName != "" {
 		return u.SecretName
 	}
 	return u.Name
 }
 
-func (u User) privileges() Privilege {
+func (u UserRequest) privileges() Privilege {
 	if u.Privileges != "" {
 		return u.Privileges
 	}
@@ -233,7 +238,7 @@ func (u User) privileges() Privilege {
 // Validate checks the user with the field paths of its resource: the role
 // must leave room for the operator's 7-character suffix, and the Secret's
 // name ("<secretName>-<name>") must be a valid name.
-func (u User) Validate() field.ErrorList {
+func (u UserRequest) Validate() field.ErrorList {
 	errs := hub.ValidateName(field.NewPath("metadata", "name"), u.Name)
 	errs = append(errs, validateIdentifier(field.NewPath("spec", "role"), u.role(), maxIdentifier-roleSuffixLength)...)
 	errs = append(errs, hub.ValidateName(field.NewPath("spec", "database"), u.Database)...)
@@ -252,7 +257,7 @@ func (u User) Validate() field.ErrorList {
 
 // Build returns the PostgresUser resource in namespace. It does not
 // validate.
-func (u User) Build(namespace string) *PostgresUser {
+func (u UserRequest) Build(namespace string) *PostgresUser {
 	return &PostgresUser{
 		TypeMeta:   metav1.TypeMeta{APIVersion: GroupVersion.String(), Kind: "PostgresUser"},
 		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: u.Name},

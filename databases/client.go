@@ -9,14 +9,13 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/reconcile"
 	"github.com/hubkit-dev/hubkit/secrets"
 )
 
@@ -35,30 +34,46 @@ type Client struct {
 	keepSecretName bool
 }
 
-// An Option configures a Client.
-type Option func(*Client)
+// An Option configures a Client or a Provisioner. What describes the
+// operator a cluster runs (KeepSecretName) concerns both, so one list of
+// options serves both; each ignores the options that are not its concern
+// (WithServiceAddress, WithURIArgs and WithManagedOptions concern only a
+// Provisioner).
+type Option func(*settings)
 
-// KeepSecretName tells the Client that the operator runs with
-// KEEP_SECRET_NAME=true, so a user's Secret is called "<secretName>"
-// rather than "<secretName>-<resource name>".
-func KeepSecretName() Option { return func(c *Client) { c.keepSecretName = true } }
+// settings collects what the Options set.
+type settings struct {
+	secret  SecretSettings
+	managed []reconcile.ManagedOption
+}
+
+func newSettings(opts []Option) settings {
+	var s settings
+	for _, opt := range opts {
+		opt(&s)
+	}
+	return s
+}
+
+// KeepSecretName says that user Secrets are called "<secretName>" rather
+// than "<secretName>-<resource name>", as the operator's
+// KEEP_SECRET_NAME=true does: a Client then reads, and a Provisioner
+// writes, the Secrets by that name.
+func KeepSecretName() Option { return func(s *settings) { s.secret.KeepSecretName = true } }
 
 // NewClient returns a Client over c.
 func NewClient(c *hub.Client, opts ...Option) *Client {
-	d := &Client{
-		databases: hub.For[*Postgres](c),
-		users:     hub.For[*PostgresUser](c),
-		secrets:   hub.For[*corev1.Secret](c),
+	return &Client{
+		databases:      hub.For[*Postgres](c),
+		users:          hub.For[*PostgresUser](c),
+		secrets:        hub.For[*corev1.Secret](c),
+		keepSecretName: newSettings(opts).secret.KeepSecretName,
 	}
-	for _, opt := range opts {
-		opt(d)
-	}
-	return d
 }
 
 // CreateDatabase validates db and creates its resource. An invalid
 // database is a *hub.ValidationError; nothing is created then.
-func (c *Client) CreateDatabase(ctx context.Context, db Database) (*Postgres, error) {
+func (c *Client) CreateDatabase(ctx context.Context, db DatabaseRequest) (*Postgres, error) {
 	if err := hub.NewValidationError(postgresKind, db.Name, db.Validate()); err != nil {
 		return nil, err
 	}
@@ -73,26 +88,31 @@ func (c *Client) CreateDatabase(ctx context.Context, db Database) (*Postgres, er
 	return p, nil
 }
 
-// Databases lists the database resources, sorted by name.
-func (c *Client) Databases(ctx context.Context) ([]*Postgres, error) {
+// ListDatabases lists the database resources, sorted by name.
+func (c *Client) ListDatabases(ctx context.Context) ([]*Postgres, error) {
 	page, err := c.databases.List(ctx)
 	return page.Items, err
 }
 
-// Database returns the database resource called name.
-func (c *Client) Database(ctx context.Context, name string) (*Postgres, error) {
+// GetDatabase returns the database resource called name.
+func (c *Client) GetDatabase(ctx context.Context, name string) (*Postgres, error) {
 	return c.databases.Get(ctx, name)
 }
 
-// DeleteDatabase deletes the database resource called name. The database
-// itself is dropped only if the resource says dropOnDelete.
+// DeleteDatabase deletes the database resource called name, the one it
+// reads (a UID precondition). The database itself is dropped only if the
+// resource says dropOnDelete.
 func (c *Client) DeleteDatabase(ctx context.Context, name string) error {
-	return c.databases.Delete(ctx, name)
+	db, err := c.databases.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	return c.databases.DeleteObject(ctx, db)
 }
 
 // CreateUser validates u, checks that its Postgres resource exists, and
 // creates the user resource.
-func (c *Client) CreateUser(ctx context.Context, u User) (*PostgresUser, error) {
+func (c *Client) CreateUser(ctx context.Context, u UserRequest) (*PostgresUser, error) {
 	errs := u.Validate()
 	if len(errs) == 0 {
 		if _, err := c.databases.Get(ctx, u.Database); hub.IsNotFound(err) {
@@ -115,9 +135,9 @@ func (c *Client) CreateUser(ctx context.Context, u User) (*PostgresUser, error) 
 	return pu, nil
 }
 
-// Users lists the user resources, of the given Postgres resources only
+// ListUsers lists the user resources, of the given Postgres resources only
 // when any are named, sorted by name.
-func (c *Client) Users(ctx context.Context, databases ...string) ([]*PostgresUser, error) {
+func (c *Client) ListUsers(ctx context.Context, databases ...string) ([]*PostgresUser, error) {
 	page, err := c.users.List(ctx)
 	if err != nil || len(databases) == 0 {
 		return page.Items, err
@@ -131,59 +151,51 @@ func (c *Client) Users(ctx context.Context, databases ...string) ([]*PostgresUse
 	return out, nil
 }
 
-// User returns the user resource called name.
-func (c *Client) User(ctx context.Context, name string) (*PostgresUser, error) {
+// GetUser returns the user resource called name.
+func (c *Client) GetUser(ctx context.Context, name string) (*PostgresUser, error) {
 	return c.users.Get(ctx, name)
 }
 
-// DeleteUser deletes the user resource called name; the operator drops its
-// login role and its Secret goes with it.
+// DeleteUser deletes the user resource called name, the one it reads (a
+// UID precondition); the operator drops its login role and its Secret goes
+// with it.
 func (c *Client) DeleteUser(ctx context.Context, name string) error {
-	return c.users.Delete(ctx, name)
+	u, err := c.users.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	return c.users.DeleteObject(ctx, u)
 }
 
-// A Summary is the state of a database or user at a glance.
-type Summary struct {
-	Name  string
-	Ready bool
-	// Detail says what the operator made: the roles of a database, the
-	// role and group of a user.
-	Detail string
-}
-
-// DatabaseSummary summarises a database resource's status.
-func DatabaseSummary(p *Postgres) Summary {
+// Readiness reports a database ready once the operator has made it and its
+// roles.
+func (p *Postgres) Readiness() hub.Readiness {
 	if !p.Status.Succeeded {
-		return Summary{Name: p.Name, Detail: "waiting for the operator"}
+		return hub.Readiness{State: "Pending", Message: "waiting for the operator"}
 	}
 	r := p.Status.Roles
-	return Summary{Name: p.Name, Ready: true, Detail: fmt.Sprintf("database %s, roles %s/%s/%s", p.Spec.Database, r.Owner, r.Reader, r.Writer)}
+	return hub.Readiness{Ready: true, State: "Ready", Message: fmt.Sprintf("database %s, roles %s/%s/%s", p.Spec.Database, r.Owner, r.Reader, r.Writer)}
 }
 
-// UserSummary summarises a user resource's status.
-func UserSummary(u *PostgresUser) Summary {
+// Readiness reports a user ready once the operator has made its login role
+// and its Secret.
+func (u *PostgresUser) Readiness() hub.Readiness {
 	if !u.Status.Succeeded {
-		return Summary{Name: u.Name, Detail: "waiting for the operator"}
+		return hub.Readiness{State: "Pending", Message: "waiting for the operator"}
 	}
-	return Summary{Name: u.Name, Ready: true, Detail: fmt.Sprintf("role %s in %s of database %s", u.Status.PostgresRole, u.Status.PostgresGroup, u.Status.DatabaseName)}
+	return hub.Readiness{Ready: true, State: "Ready", Message: fmt.Sprintf("role %s in %s of database %s", u.Status.PostgresRole, u.Status.PostgresGroup, u.Status.DatabaseName)}
+}
+
+// WaitForDatabase waits until the operator reports the database called
+// name ready, or ctx ends (give it a deadline), and returns it.
+func (c *Client) WaitForDatabase(ctx context.Context, name string) (*Postgres, error) {
+	return hub.WaitReady(ctx, c.databases, name)
 }
 
 // WaitForUser waits until the operator reports the user called name ready,
-// or timeout passes.
-func (c *Client) WaitForUser(ctx context.Context, name string, timeout time.Duration) (*PostgresUser, error) {
-	var u *PostgresUser
-	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
-		var err error
-		u, err = c.users.Get(ctx, name)
-		if err != nil {
-			return false, err
-		}
-		return u.Status.Succeeded, nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("waiting for postgres user %q to be ready: %w", name, err)
-	}
-	return u, nil
+// or ctx ends (give it a deadline), and returns it.
+func (c *Client) WaitForUser(ctx context.Context, name string) (*PostgresUser, error) {
+	return hub.WaitReady(ctx, c.users, name)
 }
 
 // SecretNameFor returns the name of the Secret the operator writes for u:

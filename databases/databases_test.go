@@ -1,6 +1,7 @@
 package databases_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -32,7 +33,7 @@ func paths(errs field.ErrorList) []string {
 func TestDatabaseValidate(t *testing.T) {
 	cases := map[string]struct {
 		reason string
-		db     databases.Database
+		db     databases.DatabaseRequest
 		want   []string
 	}{
 		"Valid": {
@@ -57,7 +58,7 @@ func TestDatabaseValidate(t *testing.T) {
 func TestUserValidate(t *testing.T) {
 	cases := map[string]struct {
 		reason string
-		user   databases.User
+		user   databases.UserRequest
 		want   []string
 	}{
 		"Valid":         {reason: "A user of a database with a privilege is valid.", user: databases.NewUser("reporting", "analytics", databases.WithPrivileges(databases.PrivilegeWrite))},
@@ -104,12 +105,12 @@ func TestDatabasesAndUsers(t *testing.T) {
 			if _, err := c.CreateDatabase(ctx, databases.NewDatabase("analytics", databases.WithSchemas("raw"))); err != nil {
 				t.Fatal(err)
 			}
-			db, err := c.Database(ctx, "analytics")
+			db, err := c.GetDatabase(ctx, "analytics")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s := databases.DatabaseSummary(db); !s.Ready || !strings.Contains(s.Detail, "analytics-group/analytics-reader/analytics-writer") {
-				t.Errorf("database summary = %+v", s)
+			if r := db.Readiness(); !r.Ready || !strings.Contains(r.Message, "analytics-group/analytics-reader/analytics-writer") {
+				t.Errorf("database readiness = %+v", r)
 			}
 			if _, err := c.CreateUser(ctx, databases.NewUser("reporting", "analytics", databases.WithPrivileges(databases.PrivilegeRead), databases.WithSecretName("creds"))); err != nil {
 				t.Fatal(err)
@@ -117,7 +118,9 @@ func TestDatabasesAndUsers(t *testing.T) {
 			if _, err := c.CreateUser(ctx, databases.NewUser("loader", "analytics", databases.WithPrivileges(databases.PrivilegeWrite))); err != nil {
 				t.Fatal(err)
 			}
-			u, err := c.WaitForUser(ctx, "reporting", time.Second)
+			waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			u, err := c.WaitForUser(waitCtx, "reporting")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -140,11 +143,11 @@ func TestDatabasesAndUsers(t *testing.T) {
 				wantSecret = "creds"
 			}
 			checkSecretKeys(t, f, wantSecret)
-			users, err := c.Users(ctx, "analytics")
+			users, err := c.ListUsers(ctx, "analytics")
 			if err != nil || len(users) != 2 {
 				t.Errorf("Users(analytics) = %d, %v", len(users), err)
 			}
-			if others, _ := c.Users(ctx, "other"); len(others) != 0 {
+			if others, _ := c.ListUsers(ctx, "other"); len(others) != 0 {
 				t.Errorf("Users(other) = %d users", len(others))
 			}
 			if err := c.DeleteUser(ctx, "reporting"); err != nil {
@@ -156,7 +159,7 @@ func TestDatabasesAndUsers(t *testing.T) {
 			if err := c.DeleteDatabase(ctx, "analytics"); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.User(ctx, "loader"); !hub.IsNotFound(err) {
+			if _, err := c.GetUser(ctx, "loader"); !hub.IsNotFound(err) {
 				t.Errorf("a user outlived its database resource (it is owned by it): %v", err)
 			}
 		})
@@ -192,7 +195,7 @@ func TestCreateRefusals(t *testing.T) {
 	if _, err := c.CreateDatabase(ctx, databases.NewDatabase("Bad!")); !hub.IsInvalid(err) {
 		t.Errorf("an invalid database = %v, want Invalid", err)
 	}
-	dbs, _ := c.Databases(ctx)
+	dbs, _ := c.ListDatabases(ctx)
 	if len(dbs) != 0 {
 		t.Errorf("refused creates left %d databases", len(dbs))
 	}

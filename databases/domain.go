@@ -52,7 +52,7 @@ func (s *reconcilerSettings) BindFlags(fs *flag.FlagSet, getenv func(string) str
 func (s *reconcilerSettings) Enabled() bool { return s.dsn != "" }
 
 func (s *reconcilerSettings) SetupWithManager(mgr manager.Manager, c *hub.Client) error {
-	var opts []ProvisionerOption
+	var opts []Option
 	if s.serviceHost != "" {
 		opts = append(opts, WithServiceAddress(s.serviceHost, s.servicePort))
 	}
@@ -60,7 +60,7 @@ func (s *reconcilerSettings) SetupWithManager(mgr manager.Manager, c *hub.Client
 		opts = append(opts, WithURIArgs(s.uriArgs))
 	}
 	if s.keepSecretName {
-		opts = append(opts, WithKeepSecretName())
+		opts = append(opts, KeepSecretName())
 	}
 	p, err := NewProvisioner(c, s.dsn, opts...)
 	if err != nil {

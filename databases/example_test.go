@@ -37,7 +37,9 @@ func ExampleClient_ConnectionInfo() {
 		databases.WithPrivileges(databases.PrivilegeRead), databases.WithSecretName("pg"))); err != nil {
 		log.Fatal(err)
 	}
-	u, err := c.WaitForUser(ctx, "dashboard", time.Minute)
+	waitCtx, cancel := context.WithTimeout(ctx, time.Minute)
+	u, err := c.WaitForUser(waitCtx, "dashboard")
+	cancel()
 	if err != nil {
 		log.Fatal(err)
 	}

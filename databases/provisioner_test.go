@@ -83,7 +83,7 @@ func newProvisionerEnv(t *testing.T) *provisionerEnv {
 
 func (e *provisionerEnv) reconcileAll(ctx context.Context, t *testing.T) {
 	t.Helper()
-	dbs, err := e.c.Databases(ctx)
+	dbs, err := e.c.ListDatabases(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func (e *provisionerEnv) reconcileAll(ctx context.Context, t *testing.T) {
 			t.Fatalf("reconciling database %s: %v", db.Name, err)
 		}
 	}
-	users, err := e.c.Users(ctx)
+	users, err := e.c.ListUsers(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestProvisionerOnRealPostgreSQL(t *testing.T) {
 	}
 	e.reconcileAll(ctx, t)
 
-	db, err := e.c.Database(ctx, "analytics")
+	db, err := e.c.GetDatabase(ctx, "analytics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestProvisionerOnRealPostgreSQL(t *testing.T) {
 func TestProvisionerDeletes(t *testing.T) {
 	ctx := t.Context()
 	e := newProvisionerEnv(t)
-	for _, db := range []databases.Database{
+	for _, db := range []databases.DatabaseRequest{
 		databases.NewDatabase("kept", databases.WithSchemas("app")),
 		databases.NewDatabase("scratch", databases.DropOnDelete()),
 	} {
@@ -230,7 +230,7 @@ func TestProvisionerDeletes(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.reconcileAll(ctx, t)
-	u, err := e.c.User(ctx, "temp")
+	u, err := e.c.GetUser(ctx, "temp")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,7 @@ func TestProvisionerDeletes(t *testing.T) {
 	if has(roleQ, role) {
 		t.Errorf("the login role %s survived its user", role)
 	}
-	if _, err := e.c.User(ctx, "temp"); !hub.IsNotFound(err) {
+	if _, err := e.c.GetUser(ctx, "temp"); !hub.IsNotFound(err) {
 		t.Errorf("the user resource is still there (finalizer not removed?): %v", err)
 	}
 
@@ -271,7 +271,7 @@ func TestProvisionerDeletes(t *testing.T) {
 		if _, err := e.prov.ReconcileDatabase(ctx, types.NamespacedName{Namespace: "team-a", Name: name}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.c.Database(ctx, name); !hub.IsNotFound(err) {
+		if _, err := e.c.GetDatabase(ctx, name); !hub.IsNotFound(err) {
 			t.Errorf("database resource %s is still there: %v", name, err)
 		}
 	}
@@ -296,7 +296,7 @@ func TestProvisionerWaitsForItsDatabase(t *testing.T) {
 	if err != nil || res.RequeueAfter == 0 {
 		t.Errorf("a user whose database is not provisioned = %+v, %v; want a requeue", res, err)
 	}
-	if u, _ := e.c.User(ctx, "early"); u.Status.Succeeded {
+	if u, _ := e.c.GetUser(ctx, "early"); u.Status.Succeeded {
 		t.Error("the user is ready before its database")
 	}
 }

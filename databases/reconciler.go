@@ -37,45 +37,36 @@ type Provisioner struct {
 	close    func()
 }
 
-// A ProvisionerOption configures a Provisioner.
-type ProvisionerOption func(*Provisioner)
-
 // WithServiceAddress sets the host and port user Secrets point at, such as
 // a Service's DNS name, when applications reach PostgreSQL by another
 // address than the Provisioner does.
-func WithServiceAddress(host string, port int) ProvisionerOption {
-	return func(p *Provisioner) { p.secret.Host, p.secret.Port = host, port }
+func WithServiceAddress(host string, port int) Option {
+	return func(s *settings) { s.secret.Host, s.secret.Port = host, port }
 }
 
 // WithURIArgs sets the query appended to POSTGRES_URL, as
 // POSTGRES_URI_ARGS does for the operator (e.g. "sslmode=disable").
-func WithURIArgs(args string) ProvisionerOption {
-	return func(p *Provisioner) { p.secret.URIArgs = args }
-}
-
-// WithKeepSecretName names user Secrets "<secretName>", as the operator's
-// KEEP_SECRET_NAME=true does.
-func WithKeepSecretName() ProvisionerOption {
-	return func(p *Provisioner) { p.secret.KeepSecretName = true }
+func WithURIArgs(args string) Option {
+	return func(s *settings) { s.secret.URIArgs = args }
 }
 
 // WithManagedOptions passes options (event recorder, poll interval, ...)
 // to both managed reconcilers.
-func WithManagedOptions(opts ...reconcile.ManagedOption) ProvisionerOption {
-	return func(p *Provisioner) { p.managed = append(p.managed, opts...) }
+func WithManagedOptions(opts ...reconcile.ManagedOption) Option {
+	return func(s *settings) { s.managed = append(s.managed, opts...) }
 }
 
 // NewProvisioner returns a Provisioner acting on the cluster through c and
 // on the PostgreSQL adminDSN names, as its administrator (a superuser, or a
 // role with CREATEDB and CREATEROLE). User Secrets point at the DSN's host
 // and port unless WithServiceAddress says otherwise. Close it when done.
-func NewProvisioner(c *hub.Client, adminDSN string, opts ...ProvisionerOption) (*Provisioner, error) {
+func NewProvisioner(c *hub.Client, adminDSN string, opts ...Option) (*Provisioner, error) {
 	server, err := NewPostgreSQLServer(adminDSN)
 	if err != nil {
 		return nil, err
 	}
 	host, port := server.Address()
-	p, err := NewProvisionerOn(c, server, append([]ProvisionerOption{WithServiceAddress(host, port)}, opts...)...)
+	p, err := NewProvisionerOn(c, server, append([]Option{WithServiceAddress(host, port)}, opts...)...)
 	if err != nil {
 		server.Close()
 		return nil, err
@@ -86,14 +77,12 @@ func NewProvisioner(c *hub.Client, adminDSN string, opts ...ProvisionerOption) (
 
 // NewProvisionerOn returns a Provisioner acting on the cluster through c
 // and on server: the real PostgreSQL, or databasestest's in-memory one.
-func NewProvisionerOn(c *hub.Client, server Server, opts ...ProvisionerOption) (*Provisioner, error) {
+func NewProvisionerOn(c *hub.Client, server Server, opts ...Option) (*Provisioner, error) {
 	if c == nil || server == nil {
 		return nil, errors.New("databases: a Provisioner needs a hub.Client and a Server")
 	}
-	p := &Provisioner{hub: c, server: server}
-	for _, opt := range opts {
-		opt(p)
-	}
+	set := newSettings(opts)
+	p := &Provisioner{hub: c, server: server, secret: set.secret, managed: set.managed}
 	var err error
 	p.database, err = reconcile.NewManaged(c, reconcile.ManagedKind[*Postgres]{
 		Connector: reconcile.ConnectorFunc[*Postgres](func(context.Context, *Postgres) (reconcile.External[*Postgres], error) {

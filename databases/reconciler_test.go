@@ -63,7 +63,7 @@ func TestProvisionerReportsServerErrors(t *testing.T) {
 	if !errors.Is(err, errRefused) || !strings.Contains(err.Error(), "team-a/loader") {
 		t.Errorf("the user's reconcile = %v; want the server's error, naming the object", err)
 	}
-	u, err := c.User(ctx, "loader")
+	u, err := c.GetUser(ctx, "loader")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestProvisionerRefusesAnEmptyRole(t *testing.T) {
 	if err := f.Client().Create(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.User(ctx, "loader")
+	got, err := c.GetUser(ctx, "loader")
 	if err != nil {
 		t.Fatal(err)
 	}

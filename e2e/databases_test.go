@@ -49,7 +49,7 @@ func TestDatabaseProvisioner(t *testing.T) {
 				if _, err := dbs.CreateUser(ctx, databases.NewUser(name, "shop", databases.WithPrivileges(priv))); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := dbs.WaitForUser(ctx, name, 2*time.Minute); err != nil {
+				if _, err := waitFor(ctx, 2*time.Minute, name, dbs.WaitForUser); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -58,7 +58,7 @@ func TestDatabaseProvisioner(t *testing.T) {
 			// A resync over converged objects writes nothing to the cluster.
 			before := map[string]string{}
 			for _, name := range []string{"viewer", "writer"} {
-				u, err := dbs.User(ctx, name)
+				u, err := dbs.GetUser(ctx, name)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -71,7 +71,7 @@ func TestDatabaseProvisioner(t *testing.T) {
 				t.Fatal(err)
 			}
 			for name, rv := range before {
-				if u, _ := dbs.User(ctx, name); u.ResourceVersion != rv {
+				if u, _ := dbs.GetUser(ctx, name); u.ResourceVersion != rv {
 					t.Errorf("a resync rewrote user %s (resourceVersion %s -> %s)", name, rv, u.ResourceVersion)
 				}
 			}

@@ -192,7 +192,7 @@ func TestOperatorBinary(t *testing.T) {
 			bin := buildExample(ctx, t, "operator")
 			startProcess(ctx, t, bin, []string{"HUBKIT_POSTGRES_DSN=" + pg.DSN("postgres")},
 				"--kubeconfig", cfg.KubeconfigFile(), "--namespace", ns, "--health-probe-bind-address", "0", "--metrics-bind-address", "0")
-			u, err := dbs.WaitForUser(ctx, "reporter", 2*time.Minute)
+			u, err := waitFor(ctx, 2*time.Minute, "reporter", dbs.WaitForUser)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -65,3 +65,11 @@ func eventually(ctx context.Context, t *testing.T, what string, timeout time.Dur
 		t.Fatalf("waiting until %s: %v", what, err)
 	}
 }
+
+// waitFor calls a client's WaitFor verb (such as databases.Client.WaitForUser)
+// for name with a deadline timeout from now.
+func waitFor[T any](ctx context.Context, timeout time.Duration, name string, wait func(context.Context, string) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return wait(ctx, name)
+}

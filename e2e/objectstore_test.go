@@ -62,10 +62,9 @@ func TestObjectStoreProvisioner(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			eventually(ctx, t, "the user is Ready", 2*time.Minute, func(ctx context.Context) (bool, error) {
-				u, err := store.User(ctx, "analyst")
-				return err == nil && objectstore.IsReady(u.Status), err
-			})
+			if _, err := waitFor(ctx, 2*time.Minute, "analyst", store.WaitForUser); err != nil {
+				t.Fatal(err)
+			}
 
 			s3, err := minio.New(m.Endpoint, &minio.Options{Creds: credentials.NewStaticV4("analyst", "analyst-secret-1", "")})
 			if err != nil {
@@ -82,10 +81,9 @@ func TestObjectStoreProvisioner(t *testing.T) {
 			if got, err := io.ReadAll(obj); err != nil || !bytes.Equal(got, payload) {
 				t.Errorf("read back %q, %v", got, err)
 			}
-			eventually(ctx, t, "the private bucket exists", time.Minute, func(ctx context.Context) (bool, error) {
-				b, err := store.Bucket(ctx, "e2e-private")
-				return err == nil && objectstore.IsReady(b.Status), err
-			})
+			if _, err := waitFor(ctx, time.Minute, "e2e-private", store.WaitForBucket); err != nil {
+				t.Fatal(err)
+			}
 			_, err = s3.PutObject(ctx, "e2e-private", "x", bytes.NewReader(payload), int64(len(payload)), minio.PutObjectOptions{})
 			if code := minio.ToErrorResponse(err).Code; code != "AccessDenied" {
 				t.Errorf("a put outside the user's policy = %v, want AccessDenied", err)
@@ -93,7 +91,7 @@ func TestObjectStoreProvisioner(t *testing.T) {
 
 			before := map[string]string{}
 			for _, name := range []string{"analyst"} {
-				u, err := store.User(ctx, name)
+				u, err := store.GetUser(ctx, name)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -102,7 +100,7 @@ func TestObjectStoreProvisioner(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if u, _ := store.User(ctx, "analyst"); u.ResourceVersion != before["analyst"] {
+			if u, _ := store.GetUser(ctx, "analyst"); u.ResourceVersion != before["analyst"] {
 				t.Errorf("a resync rewrote the user resource")
 			}
 			return ctx

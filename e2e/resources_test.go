@@ -91,7 +91,7 @@ func TestSecrets(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := secrets.NewClient(admin, secrets.WithFilter(filter))
-			if _, err := c.Create(ctx, secrets.New("warehouse", secrets.KV("user", "analyst"), secrets.KV("password", "hunter2"))); err != nil {
+			if _, err := c.Create(ctx, secrets.NewSecret("warehouse", secrets.KV("user", "analyst"), secrets.KV("password", "hunter2"))); err != nil {
 				t.Fatal(err)
 			}
 			unmanaged := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "unmanaged"}, StringData: map[string]string{"k": "v"}}
@@ -99,11 +99,11 @@ func TestSecrets(t *testing.T) {
 				t.Fatal(err)
 			}
 			list, err := c.List(ctx)
-			if err != nil || len(list) != 1 || list[0].Name != "warehouse" || list[0].Keys != 2 {
+			if err != nil || len(list) != 1 || list[0].Name != "warehouse" || len(list[0].Keys) != 2 {
 				t.Fatalf("List = %+v, %v; want the one managed secret with 2 keys", list, err)
 			}
 			details, err := c.Get(ctx, "warehouse")
-			if err != nil || details.Data["password"] != secrets.Mask {
+			if err != nil || details.Masked()["password"] != secrets.Mask {
 				t.Errorf("Get = %+v, %v; want masked values", details, err)
 			}
 			v, err := c.Decode(ctx, "warehouse", "password")

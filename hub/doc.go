@@ -34,6 +34,46 @@
 // [Resource.ListMatching] and [Resource.ListRelevant] list such a union with
 // one request per term.
 //
+// # One set of verbs in every domain
+//
+// Every domain package (storage, secrets, databases, objectstore, and each
+// one that follows) speaks the same way, so that a reader who knows one
+// knows them all:
+//
+//   - A builder describes an object to create: New<Thing>(name, required
+//     values..., opts ...<Thing>Option) returns a <Thing>Request, a plain
+//     value (storage.NewClaim gives a ClaimRequest, secrets.NewSecret a
+//     SecretRequest, databases.NewUser a UserRequest, objectstore.NewBucket
+//     a BucketRequest). Its Validate() field.ErrorList names each bad field
+//     by the path it has in the object; its Build(namespace) returns that
+//     object and does not validate.
+//   - A client is NewClient(c, opts ...Option). In a domain that drives a
+//     system outside Kubernetes, the same Option list configures its
+//     Provisioner too: a setting that describes the cluster's operator
+//     (databases.KeepSecretName) is given once, to both.
+//   - A client's verbs are Create, Get, List, Delete and Wait. A domain of
+//     one kind uses them bare (storage.Client.Create); a domain of several
+//     names the kind after the verb (CreateBucket, GetBucket, ListBuckets,
+//     DeleteBucket, WaitForBucket).
+//   - Create validates, checks what only the cluster knows (a storage class,
+//     a database, a policy), refuses with a *ValidationError before
+//     anything is written, and returns what Get returns.
+//   - Get and List return the API object when the domain owns its kind (a
+//     CRD type: nothing to hide), or a view named <Thing>Info when the
+//     object must be masked or completed (secrets.SecretInfo has no values;
+//     storage.ClaimInfo sizes a claim in Gi). What a client does not manage
+//     is NotFound to Get as to List (Resource.GetMatching,
+//     Resource.GetRelevant).
+//   - Delete reads the object, makes the domain's checks (a mounted claim
+//     is kept unless forced) and deletes exactly what it read
+//     (Resource.DeleteObject: a UID precondition).
+//   - Status reads the same way everywhere: every type with a status has a
+//     Readiness method returning a Readiness (ready or not, the operator's
+//     state, a message). Wait verbs wait for it, as long as their context
+//     lets them (WaitReady, Resource.WaitFor).
+//   - Plumbing stays unexported; markers for code generators stay out of
+//     doc comments.
+//
 // # Errors
 //
 // Hubkit packages refuse invalid objects before sending them, with a

@@ -135,6 +135,37 @@ func (r *Resource[T]) Get(ctx context.Context, name string) (T, error) {
 	return obj, nil
 }
 
+// GetMatching reads the object called name, and answers NotFound, as the
+// API server would, when matches refuses it: what a client does not manage
+// is invisible through it, to Get as to List.
+func (r *Resource[T]) GetMatching(ctx context.Context, name string, matches func(T) bool) (T, error) {
+	obj, err := r.Get(ctx, name)
+	if err != nil {
+		return obj, err
+	}
+	if !matches(obj) {
+		var zero T
+		ns, _ := r.Namespace()
+		gr := schema.GroupResource{Group: r.gvk.Group, Resource: r.gvk.Kind}
+		if mapping, err := r.c.kube.RESTMapper().RESTMapping(r.gvk.GroupKind(), r.gvk.Version); err == nil {
+			gr = mapping.Resource.GroupResource()
+		}
+		return zero, fmt.Errorf("%s is not one the platform manages: %w", r.describe(ns, name), apierrors.NewNotFound(gr, name))
+	}
+	return obj, nil
+}
+
+// GetRelevant reads the object called name, NotFound unless the client's
+// relevance selector for r's kind selects it (see WithSelector): the Get of
+// ListRelevant.
+func (r *Resource[T]) GetRelevant(ctx context.Context, name string) (T, error) {
+	sel, ok := r.c.Selector(r.gvk.GroupKind())
+	if !ok {
+		return r.Get(ctx, name)
+	}
+	return r.GetMatching(ctx, name, func(obj T) bool { return sel.MatchesLabels(obj.GetLabels()) })
+}
+
 // A Page is one answer to Resource.List.
 type Page[T client.Object] struct {
 	// Items are the objects of the page, in the requested order.
@@ -417,6 +448,17 @@ func (r *Resource[T]) Delete(ctx context.Context, name string, opts ...DeleteOpt
 		return fmt.Errorf("deleting %s: %w", r.describe(ns, name), err)
 	}
 	return nil
+}
+
+// DeleteObject deletes obj itself, not whatever has its name by now: the
+// delete carries obj's UID as a precondition, so an object deleted and made
+// again since obj was read is left alone (the API server answers Conflict).
+// It is how a client deletes what it has read and checked.
+func (r *Resource[T]) DeleteObject(ctx context.Context, obj T, opts ...DeleteOption) error {
+	if reflect.ValueOf(obj).IsNil() {
+		return fmt.Errorf("hub: a nil %s cannot be deleted", r.gvk.Kind)
+	}
+	return r.InNamespace(obj.GetNamespace()).Delete(ctx, obj.GetName(), append([]DeleteOption{IfUID(obj.GetUID())}, opts...)...)
 }
 
 // An Event is a change that Watch reports.

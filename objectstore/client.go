@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/reconcile"
 )
 
 var (
@@ -30,8 +31,28 @@ type Client struct {
 	users    *hub.Resource[*User]
 }
 
+// An Option configures a Client or a Provisioner; one list of options
+// serves both, and each ignores the options that are not its concern
+// (WithTLS, WithEmptyBucketOnDelete and WithManagedOptions concern only a
+// Provisioner; a Client has no settings of its own yet).
+type Option func(*settings)
+
+// settings collects what the Options set.
+type settings struct {
+	secure, emptyOnDelete bool
+	managed               []reconcile.ManagedOption
+}
+
+func newSettings(opts []Option) settings {
+	var s settings
+	for _, opt := range opts {
+		opt(&s)
+	}
+	return s
+}
+
 // NewClient returns a Client over c.
-func NewClient(c *hub.Client) *Client {
+func NewClient(c *hub.Client, _ ...Option) *Client {
 	return &Client{buckets: hub.For[*Bucket](c), policies: hub.For[*Policy](c), users: hub.For[*User](c)}
 }
 
@@ -93,51 +114,101 @@ func (c *Client) policyNames(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
-// Buckets lists the bucket resources.
-func (c *Client) Buckets(ctx context.Context) ([]*Bucket, error) {
+// ListBuckets lists the bucket resources.
+func (c *Client) ListBuckets(ctx context.Context) ([]*Bucket, error) {
 	page, err := c.buckets.List(ctx)
 	return page.Items, err
 }
 
-// Policies lists the policy resources.
-func (c *Client) Policies(ctx context.Context) ([]*Policy, error) {
+// ListPolicies lists the policy resources.
+func (c *Client) ListPolicies(ctx context.Context) ([]*Policy, error) {
 	page, err := c.policies.List(ctx)
 	return page.Items, err
 }
 
-// Users lists the user resources.
-func (c *Client) Users(ctx context.Context) ([]*User, error) {
+// ListUsers lists the user resources.
+func (c *Client) ListUsers(ctx context.Context) ([]*User, error) {
 	page, err := c.users.List(ctx)
 	return page.Items, err
 }
 
-// Bucket returns the bucket resource called name.
-func (c *Client) Bucket(ctx context.Context, name string) (*Bucket, error) {
+// GetBucket returns the bucket resource called name.
+func (c *Client) GetBucket(ctx context.Context, name string) (*Bucket, error) {
 	return c.buckets.Get(ctx, name)
 }
 
-// Policy returns the policy resource called name.
-func (c *Client) Policy(ctx context.Context, name string) (*Policy, error) {
+// GetPolicy returns the policy resource called name.
+func (c *Client) GetPolicy(ctx context.Context, name string) (*Policy, error) {
 	return c.policies.Get(ctx, name)
 }
 
-// User returns the user resource called name.
-func (c *Client) User(ctx context.Context, name string) (*User, error) { return c.users.Get(ctx, name) }
+// GetUser returns the user resource called name.
+func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
+	return c.users.Get(ctx, name)
+}
 
-// DeleteBucket deletes the bucket resource called name.
+// DeleteBucket deletes the bucket resource called name, the one it reads (a
+// UID precondition).
 func (c *Client) DeleteBucket(ctx context.Context, name string) error {
-	return c.buckets.Delete(ctx, name)
+	obj, err := c.buckets.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	return c.buckets.DeleteObject(ctx, obj)
 }
 
-// DeletePolicy deletes the policy resource called name.
+// DeletePolicy deletes the policy resource called name, the one it reads (a
+// UID precondition).
 func (c *Client) DeletePolicy(ctx context.Context, name string) error {
-	return c.policies.Delete(ctx, name)
+	obj, err := c.policies.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	return c.policies.DeleteObject(ctx, obj)
 }
 
-// DeleteUser deletes the user resource called name.
+// DeleteUser deletes the user resource called name, the one it reads (a
+// UID precondition).
 func (c *Client) DeleteUser(ctx context.Context, name string) error {
-	return c.users.Delete(ctx, name)
+	obj, err := c.users.Get(ctx, name)
+	if err != nil {
+		return err
+	}
+	return c.users.DeleteObject(ctx, obj)
 }
 
-// IsReady tells whether the operator reports s Ready.
-func IsReady(s Status) bool { return s.State == StateReady }
+// readinessOf is the Readiness of an object with status s.
+func readinessOf(s Status) hub.Readiness {
+	r := hub.Readiness{Ready: s.State == StateReady, State: s.State, Message: s.Message}
+	if r.State == "" {
+		r.State, r.Message = "Pending", "waiting for the operator"
+	}
+	return r
+}
+
+// Readiness reports the bucket ready when the operator's state is Ready.
+func (b *Bucket) Readiness() hub.Readiness { return readinessOf(b.Status) }
+
+// Readiness reports the policy ready when the operator's state is Ready.
+func (p *Policy) Readiness() hub.Readiness { return readinessOf(p.Status) }
+
+// Readiness reports the user ready when the operator's state is Ready.
+func (u *User) Readiness() hub.Readiness { return readinessOf(u.Status) }
+
+// WaitForBucket waits until the operator reports the bucket called name
+// ready, or ctx ends (give it a deadline), and returns it.
+func (c *Client) WaitForBucket(ctx context.Context, name string) (*Bucket, error) {
+	return hub.WaitReady(ctx, c.buckets, name)
+}
+
+// WaitForPolicy waits until the operator reports the policy called name
+// ready, or ctx ends (give it a deadline), and returns it.
+func (c *Client) WaitForPolicy(ctx context.Context, name string) (*Policy, error) {
+	return hub.WaitReady(ctx, c.policies, name)
+}
+
+// WaitForUser waits until the operator reports the user called name ready,
+// or ctx ends (give it a deadline), and returns it.
+func (c *Client) WaitForUser(ctx context.Context, name string) (*User, error) {
+	return hub.WaitReady(ctx, c.users, name)
+}

@@ -55,7 +55,7 @@ func (s *reconcilerSettings) BindFlags(fs *flag.FlagSet, getenv func(string) str
 func (s *reconcilerSettings) Enabled() bool { return s.endpoint != "" }
 
 func (s *reconcilerSettings) SetupWithManager(mgr manager.Manager, c *hub.Client) error {
-	var opts []ProvisionerOption
+	var opts []Option
 	if s.tls {
 		opts = append(opts, WithTLS())
 	}

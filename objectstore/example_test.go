@@ -42,7 +42,7 @@ func ExampleClient_CreateUser() {
 	if _, err := store.CreateUser(ctx, objectstore.NewUser("etl", "etl-job", secrets.Plain("etl-secret-key"), "datasets-rw")); err != nil {
 		log.Fatal(err)
 	}
-	user, err := store.User(ctx, "etl")
+	user, err := store.GetUser(ctx, "etl")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -170,13 +170,13 @@ func TestClient(t *testing.T) {
 	if _, err := c.CreateUser(ctx, objectstore.NewUser("loader", "loader", secrets.Plain("loader-secret"), "datasets-rw", "readonly")); err != nil {
 		t.Fatal(err)
 	}
-	for _, get := range []func() (objectstore.Status, error){
-		func() (objectstore.Status, error) { b, err := c.Bucket(ctx, "datasets"); return b.Status, err },
-		func() (objectstore.Status, error) { p, err := c.Policy(ctx, "datasets-rw"); return p.Status, err },
-		func() (objectstore.Status, error) { u, err := c.User(ctx, "loader"); return u.Status, err },
+	for _, get := range []func() (hub.Readiness, error){
+		func() (hub.Readiness, error) { b, err := c.GetBucket(ctx, "datasets"); return b.Readiness(), err },
+		func() (hub.Readiness, error) { p, err := c.GetPolicy(ctx, "datasets-rw"); return p.Readiness(), err },
+		func() (hub.Readiness, error) { u, err := c.GetUser(ctx, "loader"); return u.Readiness(), err },
 	} {
-		if s, err := get(); err != nil || !objectstore.IsReady(s) {
-			t.Errorf("status = %+v, %v; want Ready", s, err)
+		if r, err := get(); err != nil || !r.Ready || r.State != objectstore.StateReady {
+			t.Errorf("readiness = %+v, %v; want Ready", r, err)
 		}
 	}
 	for _, del := range []func() error{
@@ -188,7 +188,7 @@ func TestClient(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if users, _ := c.Users(ctx); len(users) != 0 {
+	if users, _ := c.ListUsers(ctx); len(users) != 0 {
 		t.Errorf("users left: %d", len(users))
 	}
 	// The CRD accepts the upstream README's objects and defaults accountStatus.
@@ -291,7 +291,7 @@ func TestProvisionerOnRealMinIO(t *testing.T) {
 		}
 	}
 	reconcileAll()
-	if u, _ := c.User(ctx, "loader"); !objectstore.IsReady(u.Status) {
+	if u, _ := c.GetUser(ctx, "loader"); !u.Readiness().Ready {
 		t.Fatalf("the user is %+v, want Ready", u.Status)
 	}
 
@@ -330,9 +330,9 @@ func TestProvisionerOnRealMinIO(t *testing.T) {
 	versions := func() []string {
 		out := make([]string, 0, 3)
 		for _, get := range []func() (metav1.Object, error){
-			func() (metav1.Object, error) { return c.Bucket(ctx, "datasets") },
-			func() (metav1.Object, error) { return c.Policy(ctx, "datasets-rw") },
-			func() (metav1.Object, error) { return c.User(ctx, "loader") },
+			func() (metav1.Object, error) { return c.GetBucket(ctx, "datasets") },
+			func() (metav1.Object, error) { return c.GetPolicy(ctx, "datasets-rw") },
+			func() (metav1.Object, error) { return c.GetUser(ctx, "loader") },
 		} {
 			obj, err := get()
 			if err != nil {
@@ -391,7 +391,7 @@ func checkDeletes(ctx context.Context, t *testing.T, c *objectstore.Client, prov
 	if found, _ := rootS3.BucketExists(ctx, "datasets"); !found {
 		t.Error("the bucket with data was removed")
 	}
-	if b, err := c.Bucket(ctx, "datasets"); err != nil || b.Status.State != objectstore.StateError {
+	if b, err := c.GetBucket(ctx, "datasets"); err != nil || b.Status.State != objectstore.StateError {
 		t.Errorf("the kept bucket reports %+v, %v; want Error with the reason", b.Status, err)
 	}
 }

@@ -34,33 +34,26 @@ type Provisioner struct {
 	user          *reconcile.Managed[*User]
 }
 
-// A ProvisionerOption configures a Provisioner.
-type ProvisionerOption func(*Provisioner)
-
 // WithTLS talks to MinIO over HTTPS, as MINIO_USE_SSL=true does.
-func WithTLS() ProvisionerOption { return func(p *Provisioner) { p.secure = true } }
+func WithTLS() Option { return func(s *settings) { s.secure = true } }
 
 // WithEmptyBucketOnDelete deletes a bucket's objects when its resource is
 // deleted, as MINIO_EMPTY_BUCKET_ON_DELETE=true does. Without it a bucket
 // that still holds objects is kept, and its resource reports the error.
-func WithEmptyBucketOnDelete() ProvisionerOption {
-	return func(p *Provisioner) { p.emptyOnDelete = true }
+func WithEmptyBucketOnDelete() Option {
+	return func(s *settings) { s.emptyOnDelete = true }
 }
 
 // WithManagedOptions passes options (event recorder, poll interval, ...)
 // to the three managed reconcilers.
-func WithManagedOptions(opts ...reconcile.ManagedOption) ProvisionerOption {
-	return func(p *Provisioner) { p.managed = append(p.managed, opts...) }
+func WithManagedOptions(opts ...reconcile.ManagedOption) Option {
+	return func(s *settings) { s.managed = append(s.managed, opts...) }
 }
 
 // NewProvisioner returns a Provisioner acting on the cluster through c and
 // on the MinIO at endpoint (host:port) with an administrator's keys.
-func NewProvisioner(c *hub.Client, endpoint, accessKey string, secretKey secrets.Value, opts ...ProvisionerOption) (*Provisioner, error) {
-	var settings Provisioner
-	for _, opt := range opts {
-		opt(&settings)
-	}
-	server, err := NewMinIOServer(endpoint, settings.secure, accessKey, secretKey)
+func NewProvisioner(c *hub.Client, endpoint, accessKey string, secretKey secrets.Value, opts ...Option) (*Provisioner, error) {
+	server, err := NewMinIOServer(endpoint, newSettings(opts).secure, accessKey, secretKey)
 	if err != nil {
 		return nil, err
 	}
@@ -69,14 +62,12 @@ func NewProvisioner(c *hub.Client, endpoint, accessKey string, secretKey secrets
 
 // NewProvisionerOn returns a Provisioner acting on the cluster through c
 // and on server: a real MinIO, or objectstoretest's in-memory one.
-func NewProvisionerOn(c *hub.Client, server Server, opts ...ProvisionerOption) (*Provisioner, error) {
+func NewProvisionerOn(c *hub.Client, server Server, opts ...Option) (*Provisioner, error) {
 	if c == nil || server == nil {
 		return nil, errors.New("objectstore: a Provisioner needs a hub.Client and a Server")
 	}
-	p := &Provisioner{hub: c, server: server}
-	for _, opt := range opts {
-		opt(p)
-	}
+	set := newSettings(opts)
+	p := &Provisioner{hub: c, server: server, secure: set.secure, emptyOnDelete: set.emptyOnDelete, managed: set.managed}
 	managed := func(name, finalizer string) []reconcile.ManagedOption {
 		return append([]reconcile.ManagedOption{reconcile.WithName(name), reconcile.WithFinalizer(finalizer)}, p.managed...)
 	}

@@ -3,8 +3,6 @@ package secrets
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
@@ -12,10 +10,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	utilvalidation "k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hubkit-dev/hubkit/hub"
@@ -56,44 +52,49 @@ func NewClient(c *hub.Client, opts ...Option) *Client {
 	return s
 }
 
-// A Summary is what a list shows of a secret: never a value.
-type Summary struct {
-	Name    string
-	Type    corev1.SecretType
-	Keys    int
-	Labels  map[string]string
-	Created time.Time
-}
-
-// Details is what a detail view shows of a secret: its keys, each with
-// Mask for a value.
-type Details struct {
-	Summary
-
-	// Data maps every key to Mask.
-	Data        map[string]string
+// SecretInfo is what Get, List and Create show of a secret: its keys,
+// never a value.
+type SecretInfo struct {
+	Name string
+	Type corev1.SecretType
+	// Keys are the secret's keys, sorted.
+	Keys        []string
+	Labels      map[string]string
 	Annotations map[string]string
+	Created     time.Time
 }
 
-func summaryOf(s *corev1.Secret) Summary {
-	return Summary{Name: s.Name, Type: s.Type, Keys: len(s.Data), Labels: s.Labels, Created: s.CreationTimestamp.Time}
+// Masked maps every key to Mask, for views that show a data map.
+func (i SecretInfo) Masked() map[string]string {
+	out := make(map[string]string, len(i.Keys))
+	for _, k := range i.Keys {
+		out[k] = Mask
+	}
+	return out
+}
+
+func infoOf(s *corev1.Secret) SecretInfo {
+	return SecretInfo{
+		Name: s.Name, Type: s.Type, Keys: slices.Sorted(maps.Keys(s.Data)),
+		Labels: s.Labels, Annotations: s.Annotations, Created: s.CreationTimestamp.Time,
+	}
 }
 
 // List returns the relevant secrets, sorted by name.
-func (c *Client) List(ctx context.Context) ([]Summary, error) {
+func (c *Client) List(ctx context.Context) ([]SecretInfo, error) {
 	objs, err := c.Objects(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Summary, 0, len(objs))
+	out := make([]SecretInfo, 0, len(objs))
 	for _, s := range objs {
-		out = append(out, summaryOf(s))
+		out = append(out, infoOf(s))
 	}
 	return out, nil
 }
 
 // Objects returns the relevant Secret objects, sorted by name, for callers
-// that show more than a Summary. They hold the values: mask them (Mask)
+// that show more than a SecretInfo. They hold the values: mask them (Mask)
 // before they leave the program.
 func (c *Client) Objects(ctx context.Context) ([]*corev1.Secret, error) {
 	page, err := c.secrets.List(ctx)
@@ -111,27 +112,16 @@ func (c *Client) Objects(ctx context.Context) ([]*corev1.Secret, error) {
 
 // relevant reads a secret the filter selects; any other is NotFound.
 func (c *Client) relevant(ctx context.Context, name string) (*corev1.Secret, error) {
-	s, err := c.secrets.Get(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	if !c.filter.Matches(s) {
-		return nil, fmt.Errorf("secret %q is not one the platform manages: %w", name, apierrors.NewNotFound(corev1.Resource("secrets"), name))
-	}
-	return s, nil
+	return c.secrets.GetMatching(ctx, name, c.filter.Matches)
 }
 
-// Get returns the keys of the secret called name, with masked values.
-func (c *Client) Get(ctx context.Context, name string) (Details, error) {
+// Get returns the secret called name, without its values.
+func (c *Client) Get(ctx context.Context, name string) (SecretInfo, error) {
 	s, err := c.relevant(ctx, name)
 	if err != nil {
-		return Details{}, err
+		return SecretInfo{}, err
 	}
-	data := make(map[string]string, len(s.Data))
-	for k := range s.Data {
-		data[k] = Mask
-	}
-	return Details{Summary: summaryOf(s), Data: data, Annotations: s.Annotations}, nil
+	return infoOf(s), nil
 }
 
 // Decode returns the value of key in the secret called name: the one call
@@ -152,73 +142,6 @@ func (c *Client) Decode(ctx context.Context, name, key string) (Value, error) {
 	return Plain(string(raw)), nil
 }
 
-// A Secret is a secret to create: a name, a type (Opaque by default) and
-// plain-text entries. It redacts its values when printed or logged.
-type Secret struct {
-	Name    string
-	Type    corev1.SecretType
-	Entries []Entry
-}
-
-// New returns the Opaque secret name with entries.
-func New(name string, entries ...Entry) Secret {
-	return Secret{Name: name, Type: corev1.SecretTypeOpaque, Entries: entries}
-}
-
-// String shows the name and keys, never the values.
-func (s Secret) String() string {
-	keys := make([]string, len(s.Entries))
-	for i, e := range s.Entries {
-		keys[i] = e.Key
-	}
-	return fmt.Sprintf("secret %q (%s) with keys %q, values %s", s.Name, s.Type, keys, Mask)
-}
-
-// GoString is String, for %#v.
-func (s Secret) GoString() string { return s.String() }
-
-// Format writes String for every verb.
-func (s Secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
-
-// LogValue logs the name, type and keys.
-func (s Secret) LogValue() slog.Value {
-	keys := make([]string, len(s.Entries))
-	for i, e := range s.Entries {
-		keys[i] = e.Key
-	}
-	return slog.GroupValue(slog.String("name", s.Name), slog.String("type", string(s.Type)), slog.Any("keys", keys))
-}
-
-// Validate checks the secret with the field paths of the Secret it
-// becomes: a name that is a DNS subdomain, keys that are valid and unique.
-// No value appears in an error.
-func (s Secret) Validate() field.ErrorList {
-	var errs field.ErrorList
-	if s.Name == "" {
-		errs = append(errs, field.Required(field.NewPath("metadata", "name"), "name the secret"))
-	} else {
-		for _, msg := range validation.NameIsDNSSubdomain(s.Name, false) {
-			errs = append(errs, field.Invalid(field.NewPath("metadata", "name"), s.Name, msg))
-		}
-	}
-	seen := map[string]bool{}
-	for i, e := range s.Entries {
-		p := field.NewPath("data").Key(e.Key)
-		if e.Key == "" {
-			errs = append(errs, field.Required(field.NewPath("data").Index(i), "every entry needs a key"))
-			continue
-		}
-		for _, msg := range utilvalidation.IsConfigMapKey(e.Key) {
-			errs = append(errs, field.Invalid(p, e.Key, msg))
-		}
-		if seen[e.Key] {
-			errs = append(errs, field.Duplicate(p, e.Key))
-		}
-		seen[e.Key] = true
-	}
-	return errs
-}
-
 // A CreateOption configures Create.
 type CreateOption func(*createSettings)
 
@@ -232,33 +155,27 @@ func Replace() CreateOption { return func(s *createSettings) { s.replace = true 
 // secret is a *hub.ValidationError naming every bad field; an existing one
 // is AlreadyExists unless Replace is given, which replaces its data (and
 // keeps its other keys out: the result holds exactly s's entries).
-func (c *Client) Create(ctx context.Context, s Secret, opts ...CreateOption) (Summary, error) {
+func (c *Client) Create(ctx context.Context, s SecretRequest, opts ...CreateOption) (SecretInfo, error) {
 	var settings createSettings
 	for _, opt := range opts {
 		opt(&settings)
 	}
 	if err := hub.NewValidationError(secretKind, s.Name, s.Validate()); err != nil {
-		return Summary{}, err
+		return SecretInfo{}, err
 	}
-	typ := s.Type
-	if typ == "" {
-		typ = corev1.SecretTypeOpaque
+	ns, err := c.secrets.Namespace()
+	if err != nil {
+		return SecretInfo{}, err
 	}
-	data := make(map[string][]byte, len(s.Entries))
-	for _, e := range s.Entries {
-		data[e.Key] = []byte(e.Value.Reveal())
-	}
-	secret := &corev1.Secret{
-		ObjectMeta: metav1.ObjectMeta{Name: s.Name, Labels: map[string]string{ManagedByLabel: c.managedBy}},
-		Type:       typ,
-		Data:       data,
-	}
-	err := c.secrets.Create(ctx, secret)
+	secret := s.Build(ns)
+	secret.Labels = map[string]string{ManagedByLabel: c.managedBy}
+	data, typ := secret.Data, secret.Type
+	err = c.secrets.Create(ctx, secret)
 	if err == nil || !hub.IsAlreadyExists(err) || !settings.replace {
 		if err != nil {
-			return Summary{}, err
+			return SecretInfo{}, err
 		}
-		return summaryOf(secret), nil
+		return infoOf(secret), nil
 	}
 	updated, err := c.secrets.Update(ctx, s.Name, func(existing *corev1.Secret) error {
 		if existing.Type != typ {
@@ -274,9 +191,9 @@ func (c *Client) Create(ctx context.Context, s Secret, opts ...CreateOption) (Su
 		return nil
 	})
 	if err != nil {
-		return Summary{}, err
+		return SecretInfo{}, err
 	}
-	return summaryOf(updated), nil
+	return infoOf(updated), nil
 }
 
 // Delete deletes the secret called name, if the filter selects it.
@@ -285,8 +202,5 @@ func (c *Client) Delete(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return c.secrets.Delete(ctx, name, hub.IfUID(s.UID))
+	return c.secrets.DeleteObject(ctx, s)
 }
-
-// Keys returns the sorted keys of a Details.
-func (d Details) Keys() []string { return slices.Sorted(maps.Keys(d.Data)) }

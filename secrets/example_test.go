@@ -30,14 +30,14 @@ func ExampleClient_Decode() {
 	}
 	c := secrets.NewClient(exampleHub(), secrets.WithFilter(filter))
 
-	if _, err := c.Create(ctx, secrets.New("warehouse", secrets.KV("user", "analyst"), secrets.KV("password", "hunter2"))); err != nil {
+	if _, err := c.Create(ctx, secrets.NewSecret("warehouse", secrets.KV("user", "analyst"), secrets.KV("password", "hunter2"))); err != nil {
 		log.Fatal(err)
 	}
 	details, err := c.Get(ctx, "warehouse")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(details.Keys(), details.Data["password"])
+	fmt.Println(details.Keys, details.Masked()["password"])
 
 	password, err := c.Decode(ctx, "warehouse", "password")
 	if err != nil {

@@ -141,7 +141,7 @@ func TestListGetDecode(t *testing.T) {
 		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "unrelated"}, Data: map[string][]byte{"k": []byte("v")}},
 	)
 	ctx := t.Context()
-	if _, err := c.Create(ctx, secrets.New("api-token", secrets.KV("token", topSecret))); err != nil {
+	if _, err := c.Create(ctx, secrets.NewSecret("api-token", secrets.KV("token", topSecret))); err != nil {
 		t.Fatal(err)
 	}
 	list, err := c.List(ctx)
@@ -155,7 +155,7 @@ func TestListGetDecode(t *testing.T) {
 	}
 	rows := make([]row, 0, len(list))
 	for _, s := range list {
-		rows = append(rows, row{s.Name, s.Type, s.Keys})
+		rows = append(rows, row{s.Name, s.Type, len(s.Keys)})
 	}
 	if diff := cmp.Diff([]row{{"api-token", corev1.SecretTypeOpaque, 1}, {"digitalhub-owner", corev1.SecretTypeOpaque, 2}}, rows); diff != "" {
 		t.Errorf("List: only relevant secrets, sorted: -want, +got:\n%s", diff)
@@ -164,10 +164,10 @@ func TestListGetDecode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(map[string]string{"password": secrets.Mask, "username": secrets.Mask}, details.Data); diff != "" {
+	if diff := cmp.Diff(map[string]string{"password": secrets.Mask, "username": secrets.Mask}, details.Masked()); diff != "" {
 		t.Errorf("Get must mask every value: -want, +got:\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"password", "username"}, details.Keys()); diff != "" {
+	if diff := cmp.Diff([]string{"password", "username"}, details.Keys); diff != "" {
 		t.Errorf("Keys: -want, +got:\n%s", diff)
 	}
 	v, err := c.Decode(ctx, "digitalhub-owner", "password")
@@ -198,7 +198,7 @@ func TestCreate(t *testing.T) {
 	tlsSecret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "tls"}, Type: corev1.SecretTypeTLS, Data: map[string][]byte{"tls.crt": []byte("c"), "tls.key": []byte("k")}}
 	cases := map[string]struct {
 		reason     string
-		secret     secrets.Secret
+		secret     secrets.SecretRequest
 		opts       []secrets.CreateOption
 		wantFields []string
 		wantErr    func(error) bool
@@ -206,48 +206,48 @@ func TestCreate(t *testing.T) {
 	}{
 		"Plain": {
 			reason:   "Plain-text values are stored as the secret's data.",
-			secret:   secrets.New("db", secrets.KV("user", "app"), secrets.KV("password", topSecret)),
+			secret:   secrets.NewSecret("db", secrets.KV("user", "app"), secrets.KV("password", topSecret)),
 			wantData: map[string]string{"user": "app", "password": topSecret},
 		},
 		"EmptyName": {
 			reason:     "A secret needs a name.",
-			secret:     secrets.New("", secrets.KV("k", topSecret)),
+			secret:     secrets.NewSecret("", secrets.KV("k", topSecret)),
 			wantFields: []string{"metadata.name"},
 		},
 		"BadName": {
 			reason:     "The name must be a DNS subdomain.",
-			secret:     secrets.New("Bad_Name", secrets.KV("k", topSecret)),
+			secret:     secrets.NewSecret("Bad_Name", secrets.KV("k", topSecret)),
 			wantFields: []string{"metadata.name"},
 		},
 		"BadKey": {
 			reason:     "Keys must be valid secret keys.",
-			secret:     secrets.New("db", secrets.KV("no spaces", topSecret)),
+			secret:     secrets.NewSecret("db", secrets.KV("no spaces", topSecret)),
 			wantFields: []string{"data[no spaces]"},
 		},
 		"EmptyKey": {
 			reason:     "Every entry needs a key.",
-			secret:     secrets.New("db", secrets.KV("", topSecret)),
+			secret:     secrets.NewSecret("db", secrets.KV("", topSecret)),
 			wantFields: []string{"data[0]"},
 		},
 		"Duplicate": {
 			reason:     "A key may be given once.",
-			secret:     secrets.New("db", secrets.KV("k", topSecret), secrets.KV("k", "other")),
+			secret:     secrets.NewSecret("db", secrets.KV("k", topSecret), secrets.KV("k", "other")),
 			wantFields: []string{"data[k]"},
 		},
 		"Exists": {
 			reason:  "An existing secret is not overwritten by default.",
-			secret:  secrets.New("taken", secrets.KV("new", topSecret)),
+			secret:  secrets.NewSecret("taken", secrets.KV("new", topSecret)),
 			wantErr: hub.IsAlreadyExists,
 		},
 		"Replace": {
 			reason:   "Replace overwrites the existing secret's data.",
-			secret:   secrets.New("taken", secrets.KV("new", topSecret)),
+			secret:   secrets.NewSecret("taken", secrets.KV("new", topSecret)),
 			opts:     []secrets.CreateOption{secrets.Replace()},
 			wantData: map[string]string{"new": topSecret},
 		},
 		"ReplaceOtherType": {
 			reason:     "Replace cannot change a secret's type.",
-			secret:     secrets.New("tls", secrets.KV("k", topSecret)),
+			secret:     secrets.NewSecret("tls", secrets.KV("k", topSecret)),
 			opts:       []secrets.CreateOption{secrets.Replace()},
 			wantFields: []string{"type"},
 		},
@@ -318,7 +318,7 @@ func TestDelete(t *testing.T) {
 func TestValuesNeverLeak(t *testing.T) {
 	v := secrets.Plain(topSecret)
 	e := secrets.KV("password", topSecret)
-	s := secrets.New("db", e, secrets.KV("other", topSecret))
+	s := secrets.NewSecret("db", e, secrets.KV("other", topSecret))
 	carriers := map[string]any{"Value": v, "*Value": &v, "Entry": e, "*Entry": &e, "Secret": s, "*Secret": &s, "[]Entry": s.Entries, "struct": struct{ V secrets.Value }{v}}
 	for name, carrier := range carriers {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T %v"} {

@@ -17,10 +17,10 @@ var AccessModes = []corev1.PersistentVolumeAccessMode{
 	corev1.ReadWriteOnce, corev1.ReadOnlyMany, corev1.ReadWriteMany, corev1.ReadWriteOncePod,
 }
 
-// A Claim is a PersistentVolumeClaim to create. Make one with NewClaim; the
-// zero values of the optional fields mean the defaults: the cluster's
+// A ClaimRequest is a PersistentVolumeClaim to create. Make one with
+// NewClaim; the zero values of the optional fields mean the defaults: the cluster's
 // default storage class, ReadWriteOnce, Filesystem, no preset volume.
-type Claim struct {
+type ClaimRequest struct {
 	// Name is the claim's name, a DNS subdomain.
 	Name string
 	// Size is the storage requested; it must be positive.
@@ -36,12 +36,12 @@ type Claim struct {
 	VolumeName string
 }
 
-// A ClaimOption sets an optional field of a Claim.
-type ClaimOption func(*Claim)
+// A ClaimOption sets an optional field of a ClaimRequest.
+type ClaimOption func(*ClaimRequest)
 
 // NewClaim returns a claim of size called name.
-func NewClaim(name string, size resource.Quantity, opts ...ClaimOption) Claim {
-	c := Claim{Name: name, Size: size}
+func NewClaim(name string, size resource.Quantity, opts ...ClaimOption) ClaimRequest {
+	c := ClaimRequest{Name: name, Size: size}
 	for _, opt := range opts {
 		opt(&c)
 	}
@@ -58,25 +58,27 @@ func Gi(n int64) resource.Quantity {
 }
 
 // WithStorageClass sets the storage class.
-func WithStorageClass(name string) ClaimOption { return func(c *Claim) { c.StorageClass = name } }
+func WithStorageClass(name string) ClaimOption {
+	return func(c *ClaimRequest) { c.StorageClass = name }
+}
 
 // WithAccessModes sets the access modes.
 func WithAccessModes(modes ...corev1.PersistentVolumeAccessMode) ClaimOption {
-	return func(c *Claim) { c.AccessModes = modes }
+	return func(c *ClaimRequest) { c.AccessModes = modes }
 }
 
 // WithVolumeMode sets the volume mode: Filesystem or Block.
 func WithVolumeMode(mode corev1.PersistentVolumeMode) ClaimOption {
-	return func(c *Claim) { c.VolumeMode = mode }
+	return func(c *ClaimRequest) { c.VolumeMode = mode }
 }
 
 // WithVolumeName binds the claim to an existing volume.
-func WithVolumeName(name string) ClaimOption { return func(c *Claim) { c.VolumeName = name } }
+func WithVolumeName(name string) ClaimOption { return func(c *ClaimRequest) { c.VolumeName = name } }
 
 // Validate checks the claim on its own, with the field paths of the
 // PersistentVolumeClaim it becomes. Whether its storage class exists and is
 // allowed is the Client's to check.
-func (c Claim) Validate() field.ErrorList {
+func (c ClaimRequest) Validate() field.ErrorList {
 	var errs field.ErrorList
 	for _, msg := range validation.NameIsDNSSubdomain(c.Name, false) {
 		errs = append(errs, field.Invalid(field.NewPath("metadata", "name"), c.Name, msg))
@@ -118,8 +120,9 @@ func (c Claim) Validate() field.ErrorList {
 }
 
 // Build returns the PersistentVolumeClaim for namespace, with the defaults
-// filled in and labels added. It does not validate; call Validate first.
-func (c Claim) Build(namespace string, labels map[string]string) *corev1.PersistentVolumeClaim {
+// filled in. It does not validate; call Validate first. Client.Create adds
+// the managed-by label.
+func (c ClaimRequest) Build(namespace string) *corev1.PersistentVolumeClaim {
 	modes := c.AccessModes
 	if len(modes) == 0 {
 		modes = []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}
@@ -129,7 +132,7 @@ func (c Claim) Build(namespace string, labels map[string]string) *corev1.Persist
 		mode = corev1.PersistentVolumeFilesystem
 	}
 	pvc := &corev1.PersistentVolumeClaim{
-		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: c.Name, Labels: labels},
+		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: c.Name},
 		Spec: corev1.PersistentVolumeClaimSpec{
 			AccessModes: slices.Clone(modes),
 			VolumeMode:  &mode,
@@ -145,6 +148,6 @@ func (c Claim) Build(namespace string, labels map[string]string) *corev1.Persist
 }
 
 // String describes the claim for logs and errors.
-func (c Claim) String() string {
+func (c ClaimRequest) String() string {
 	return fmt.Sprintf("claim %q (%s)", c.Name, c.Size.String())
 }

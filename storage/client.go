@@ -11,7 +11,6 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -75,6 +74,30 @@ type ClaimInfo struct {
 	Created     time.Time
 }
 
+// Readiness reports a claim ready once it is Bound to a volume.
+func (i ClaimInfo) Readiness() hub.Readiness {
+	switch i.Phase {
+	case corev1.ClaimBound:
+		return hub.Readiness{Ready: true, State: string(i.Phase), Message: "bound to volume " + i.Volume}
+	case corev1.ClaimLost:
+		return hub.Readiness{State: string(i.Phase), Message: "its volume " + i.Volume + " is gone"}
+	case corev1.ClaimPending:
+	}
+	return hub.Readiness{State: string(i.Phase), Message: "waiting for a volume"}
+}
+
+// Wait waits until the claim called name is Bound, or ctx ends (give it a
+// deadline), and returns it.
+func (c *Client) Wait(ctx context.Context, name string) (ClaimInfo, error) {
+	pvc, err := c.claims.WaitFor(ctx, name, func(pvc *corev1.PersistentVolumeClaim) (bool, error) {
+		return infoOf(pvc).Readiness().Ready, nil
+	})
+	if err != nil {
+		return ClaimInfo{}, err
+	}
+	return infoOf(pvc), nil
+}
+
 func infoOf(pvc *corev1.PersistentVolumeClaim) ClaimInfo {
 	size := pvc.Spec.Resources.Requests[corev1.ResourceStorage]
 	if capacity, ok := pvc.Status.Capacity[corev1.ResourceStorage]; ok {
@@ -117,29 +140,17 @@ func (c *Client) List(ctx context.Context) ([]ClaimInfo, error) {
 // Get returns the claim called name. A claim the relevance selector does
 // not select is NotFound, as it is for List.
 func (c *Client) Get(ctx context.Context, name string) (ClaimInfo, error) {
-	pvc, err := c.relevant(ctx, name)
+	pvc, err := c.claims.GetRelevant(ctx, name)
 	if err != nil {
 		return ClaimInfo{}, err
 	}
 	return infoOf(pvc), nil
 }
 
-func (c *Client) relevant(ctx context.Context, name string) (*corev1.PersistentVolumeClaim, error) {
-	pvc, err := c.claims.Get(ctx, name)
-	if err != nil {
-		return nil, err
-	}
-	if sel, ok := c.hub.Selector(claimKind); ok && !sel.MatchesLabels(pvc.Labels) {
-		return nil, fmt.Errorf("claim %q is not one the platform manages (selector %q): %w", name, sel,
-			apierrors.NewNotFound(corev1.Resource("persistentvolumeclaims"), name))
-	}
-	return pvc, nil
-}
-
 // Create validates claim, checks that its storage class exists and is
 // allowed, and creates it with the managed-by label. Invalid claims are a
 // *hub.ValidationError listing every bad field; nothing is created then.
-func (c *Client) Create(ctx context.Context, claim Claim) (ClaimInfo, error) {
+func (c *Client) Create(ctx context.Context, claim ClaimRequest) (ClaimInfo, error) {
 	errs := claim.Validate()
 	if claim.StorageClass != "" && len(errs.Filter(func(e error) bool {
 		var fe *field.Error
@@ -158,7 +169,8 @@ func (c *Client) Create(ctx context.Context, claim Claim) (ClaimInfo, error) {
 	if err != nil {
 		return ClaimInfo{}, err
 	}
-	pvc := claim.Build(ns, map[string]string{ManagedByLabel: c.managedBy})
+	pvc := claim.Build(ns)
+	pvc.Labels = map[string]string{ManagedByLabel: c.managedBy}
 	if err := c.claims.Create(ctx, pvc); err != nil {
 		return ClaimInfo{}, err
 	}
@@ -261,7 +273,7 @@ func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) 
 	for _, opt := range opts {
 		opt(&s)
 	}
-	pvc, err := c.relevant(ctx, name)
+	pvc, err := c.claims.GetRelevant(ctx, name)
 	if err != nil {
 		return err
 	}
@@ -270,7 +282,7 @@ func (c *Client) Delete(ctx context.Context, name string, opts ...DeleteOption) 
 			return err
 		}
 	}
-	return c.claims.Delete(ctx, name, hub.IfUID(pvc.UID))
+	return c.claims.DeleteObject(ctx, pvc)
 }
 
 // checkUnused returns an *InUseError when Pods or Jobs mount the claim.

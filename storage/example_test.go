@@ -47,7 +47,7 @@ func ExampleClient_Create() {
 
 // A claim that cannot be made is refused before anything is sent, with the
 // path of every bad field.
-func ExampleClaim_Validate() {
+func ExampleClaimRequest_Validate() {
 	claim := storage.NewClaim("My Data", storage.Gi(0), storage.WithVolumeMode("Tape"))
 	for _, err := range claim.Validate() {
 		fmt.Println(err.Field)

@@ -1,9 +1,11 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -32,7 +34,7 @@ func fieldPaths(errs field.ErrorList) []string {
 func TestClaimValidate(t *testing.T) {
 	cases := map[string]struct {
 		reason string
-		claim  storage.Claim
+		claim  storage.ClaimRequest
 		want   []string
 	}{
 		"Valid": {
@@ -108,7 +110,7 @@ func FuzzClaim(f *testing.F) {
 		claim := storage.NewClaim(name, q, storage.WithStorageClass(class), storage.WithAccessModes(corev1.PersistentVolumeAccessMode(mode)),
 			storage.WithVolumeMode(corev1.PersistentVolumeMode(volumeMode)), storage.WithVolumeName(volume))
 		errs := claim.Validate()
-		pvc := claim.Build("ns", nil)
+		pvc := claim.Build("ns")
 		if len(errs) == 0 {
 			got := pvc.Spec.Resources.Requests[corev1.ResourceStorage]
 			if pvc.Name != name || got.Cmp(q) != 0 || q.Sign() <= 0 {
@@ -140,7 +142,7 @@ func TestCreateAndList(t *testing.T) {
 	cases := map[string]struct {
 		reason    string
 		opts      []storage.Option
-		claim     storage.Claim
+		claim     storage.ClaimRequest
 		want      storage.ClaimInfo
 		wantField string
 	}{
@@ -384,5 +386,42 @@ func TestDeleteRefusesMountedClaims(t *testing.T) {
 				t.Errorf("\nReason: %s\nthe claim survived: %v", tc.reason, err)
 			}
 		})
+	}
+}
+
+func TestWaitAndReadiness(t *testing.T) {
+	c, _ := newClient(t, fixture())
+	ctx := t.Context()
+	for _, claim := range []storage.ClaimRequest{
+		storage.NewClaim("bound", storage.Gi(1), storage.WithStorageClass("fast")),
+		storage.NewClaim("pending", storage.Gi(1), storage.WithStorageClass("local")),
+	} {
+		if _, err := c.Create(ctx, claim); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	got, err := c.Wait(waitCtx, "bound")
+	if err != nil {
+		t.Fatalf("Wait for a claim of an Immediate class: %v", err)
+	}
+	if r := got.Readiness(); !r.Ready || r.State != string(corev1.ClaimBound) || !strings.Contains(r.Message, got.Volume) {
+		t.Errorf("Readiness of a bound claim = %+v, want Ready, Bound, naming volume %q", r, got.Volume)
+	}
+	pending, err := c.Get(ctx, "pending")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := pending.Readiness(); r.Ready || r.State != string(corev1.ClaimPending) {
+		t.Errorf("Readiness of a claim waiting for its first consumer = %+v, want Pending, not ready", r)
+	}
+	shortCtx, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancelShort()
+	if _, err := c.Wait(shortCtx, "pending"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Wait for a claim that never binds = %v, want the context's deadline", err)
+	}
+	if _, err := c.Wait(ctx, "missing"); !hub.IsNotFound(err) {
+		t.Errorf("Wait for a claim that does not exist = %v, want NotFound at once", err)
 	}
 }

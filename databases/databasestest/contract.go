@@ -195,7 +195,7 @@ func contractProvisioner(ctx context.Context, t *testing.T, s databases.Server) 
 		_, err = p.ReconcileUser(ctx, client.ObjectKey{Namespace: "team-a", Name: "loader"})
 		require.NoError(t, err, "reconcile user")
 	}
-	u, err := c.User(ctx, "loader")
+	u, err := c.GetUser(ctx, "loader")
 	require.NoError(t, err, "read user")
 	if !u.Status.Succeeded {
 		t.Fatalf("user status = %+v, want succeeded", u.Status)

@@ -53,9 +53,9 @@ func (o *Operator) Simulate(ctx context.Context, f *hubtest.Fake, ev hubtest.Eve
 			o.Server = NewInMemoryPostgreSQL()
 		}
 		o.simulator = hubtest.ControllerSimulator(func(f *hubtest.Fake) ([]hubtest.Controller, error) {
-			opts := []databases.ProvisionerOption{databases.WithServiceAddress(o.Host, o.Port), databases.WithURIArgs(o.URIArgs)}
+			opts := []databases.Option{databases.WithServiceAddress(o.Host, o.Port), databases.WithURIArgs(o.URIArgs)}
 			if o.KeepSecretName {
-				opts = append(opts, databases.WithKeepSecretName())
+				opts = append(opts, databases.KeepSecretName())
 			}
 			h, err := f.NewHub(hub.WithFieldOwner("postgres-operator"))
 			if err != nil {

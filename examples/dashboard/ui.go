@@ -116,7 +116,7 @@ func (s *server) rows(ctx context.Context, p *platform.Platform, entity string) 
 		list, err := p.Secrets().List(ctx)
 		var rows []row
 		for _, sec := range list {
-			rows = append(rows, row{sec.Name, []string{sec.Name, string(sec.Type), strconv.Itoa(sec.Keys), age(sec.Created)}})
+			rows = append(rows, row{sec.Name, []string{sec.Name, string(sec.Type), strconv.Itoa(len(sec.Keys)), age(sec.Created)}})
 		}
 		return []string{"Name", "Type", "Keys", "Created"}, rows, err
 	case "k8s_quota":
@@ -250,7 +250,7 @@ func (s *server) detail(ctx context.Context, p *platform.Platform, entity, id st
 		if err != nil {
 			return nil, nil, err
 		}
-		return map[string]any{"name": d.Name, "type": d.Type, "labels": d.Labels, "data": d.Data}, d.Keys(), nil
+		return map[string]any{"name": d.Name, "type": d.Type, "labels": d.Labels, "data": d.Masked()}, d.Keys, nil
 	default:
 		res, resErr := s.api.CustomResources(p, entity)
 		if resErr != nil {

@@ -178,7 +178,7 @@ func contractProvisioner(ctx context.Context, t *testing.T, sut ServerUnderTest)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("MinIO after two reconciles: -want, +got:\n%s", diff)
 	}
-	u, err := c.User(ctx, "loader")
+	u, err := c.GetUser(ctx, "loader")
 	require.NoError(t, err, "read user resource")
 	if u.Status.State != objectstore.StateReady {
 		t.Errorf("user status = %+v, want Ready", u.Status)

@@ -38,7 +38,7 @@ func (o *Operator) Simulate(ctx context.Context, f *hubtest.Fake, ev hubtest.Eve
 			o.Server = NewInMemoryMinIO()
 		}
 		o.simulator = hubtest.ControllerSimulator(func(f *hubtest.Fake) ([]hubtest.Controller, error) {
-			var opts []objectstore.ProvisionerOption
+			var opts []objectstore.Option
 			if o.EmptyBucketOnDelete {
 				opts = append(opts, objectstore.WithEmptyBucketOnDelete())
 			}

@@ -16,7 +16,6 @@ import (
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
-	"github.com/hubkit-dev/hubkit/objectstore"
 	"github.com/hubkit-dev/hubkit/platform"
 	"github.com/hubkit-dev/hubkit/platform/platformtest"
 )
@@ -42,12 +41,12 @@ func TestEmbeddedDemo(t *testing.T) {
 	if d, err := p.Workloads().Deployments(ctx); err != nil || len(d) != 2 || d[0].Available != 1 {
 		t.Errorf("deployments = %+v, %v; want two available", d, err)
 	}
-	u, err := p.Databases().User(ctx, "dashboard")
-	if err != nil || !databases.UserSummary(u).Ready {
+	u, err := p.Databases().GetUser(ctx, "dashboard")
+	if err != nil || !u.Readiness().Ready {
 		t.Errorf("the demo database user = %+v, %v; want it ready through the simulated operator", u, err)
 	}
-	ou, err := p.ObjectStore().User(ctx, "etl")
-	if err != nil || !objectstore.IsReady(ou.Status) {
+	ou, err := p.ObjectStore().GetUser(ctx, "etl")
+	if err != nil || !ou.Readiness().Ready {
 		t.Errorf("the demo object store user = %+v, %v; want Ready", ou, err)
 	}
 }

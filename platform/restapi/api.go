@@ -548,7 +548,7 @@ func createSecret(w http.ResponseWriter, r *http.Request, p *platform.Platform) 
 	for _, k := range keys {
 		entries = append(entries, secrets.KV(k, req.Data[k]))
 	}
-	sum, err := p.Secrets().Create(r.Context(), secrets.New(req.Name, entries...))
+	sum, err := p.Secrets().Create(r.Context(), secrets.NewSecret(req.Name, entries...))
 	if err != nil {
 		writeError(w, r, err)
 		return
