@@ -90,9 +90,11 @@ type Platform struct {
 
 // settings collects what the Options set.
 type settings struct {
-	hubOpts        []hub.Option
-	secretFilter   secrets.Filter
-	storageClasses []string
+	hubOpts         []hub.Option
+	storageOpts     []storage.Option
+	secretsOpts     []secrets.Option
+	databasesOpts   []databases.Option
+	objectStoreOpts []objectstore.Option
 }
 
 // An Option configures a Platform.
@@ -103,12 +105,27 @@ func WithHubOptions(opts ...hub.Option) Option {
 	return func(s *settings) { s.hubOpts = append(s.hubOpts, opts...) }
 }
 
-// WithSecretFilter sets which secrets the platform manages.
-func WithSecretFilter(f secrets.Filter) Option { return func(s *settings) { s.secretFilter = f } }
+// WithStorage passes options to the storage client, such as
+// storage.WithStorageClasses.
+func WithStorage(opts ...storage.Option) Option {
+	return func(s *settings) { s.storageOpts = append(s.storageOpts, opts...) }
+}
 
-// WithStorageClasses limits the storage classes users may choose.
-func WithStorageClasses(names ...string) Option {
-	return func(s *settings) { s.storageClasses = names }
+// WithSecrets passes options to the secrets client, such as
+// secrets.WithFilter.
+func WithSecrets(opts ...secrets.Option) Option {
+	return func(s *settings) { s.secretsOpts = append(s.secretsOpts, opts...) }
+}
+
+// WithDatabases passes options to the databases client, such as
+// databases.KeepSecretName on a cluster whose operator keeps secret names.
+func WithDatabases(opts ...databases.Option) Option {
+	return func(s *settings) { s.databasesOpts = append(s.databasesOpts, opts...) }
+}
+
+// WithObjectStore passes options to the object store client.
+func WithObjectStore(opts ...objectstore.Option) Option {
+	return func(s *settings) { s.objectStoreOpts = append(s.objectStoreOpts, opts...) }
 }
 
 // New returns a Platform over the cluster cfg points at, with a scheme of
@@ -160,11 +177,11 @@ func wrap(c *hub.Client, s settings) *Platform {
 	return &Platform{
 		settings:    s,
 		hub:         c,
-		storage:     storage.NewClient(c, storage.WithStorageClasses(s.storageClasses...)),
-		secrets:     secrets.NewClient(c, secrets.WithFilter(s.secretFilter)),
+		storage:     storage.NewClient(c, s.storageOpts...),
+		secrets:     secrets.NewClient(c, s.secretsOpts...),
 		workloads:   workloads.NewClient(c),
-		databases:   databases.NewClient(c),
-		objectStore: objectstore.NewClient(c),
+		databases:   databases.NewClient(c, s.databasesOpts...),
+		objectStore: objectstore.NewClient(c, s.objectStoreOpts...),
 	}
 }
 

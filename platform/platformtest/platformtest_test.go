@@ -4,10 +4,13 @@ import (
 	"context"
 	"flag"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -155,6 +158,57 @@ func TestReconcilersFromFlagsAndEnvironment(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, r.Enabled()); diff != "" {
 				t.Errorf("\nReason: %s\nEnabled: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestFacadePassesDomainOptions(t *testing.T) {
+	ctx := t.Context()
+	const ns = "team-a"
+	secret := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "creds"},
+		Data: map[string][]byte{
+			databases.KeyHostname: []byte("pg"), databases.KeyPort: []byte("5432"), databases.KeyDatabaseName: []byte("shop"),
+			databases.KeyRole: []byte("viewer-abc123"), databases.KeyLogin: []byte("viewer-abc123"), databases.KeyPassword: []byte("pw"),
+			databases.KeyURL: []byte("postgresql://viewer-abc123:pw@pg:5432/shop"), databases.KeyJDBCURL: []byte("jdbc:postgresql://pg:5432/shop"),
+		},
+	}
+	user := databases.NewUser("viewer", "shop", databases.WithSecretName("creds")).Build(ns)
+	cases := map[string]struct {
+		reason   string
+		opts     []platform.Option
+		wantHost string
+	}{
+		"KeepSecretName": {
+			reason:   "On a cluster whose operator keeps secret names, ConnectionInfo reads the Secret called <secretName>.",
+			opts:     []platform.Option{platform.WithDatabases(databases.KeepSecretName())},
+			wantHost: "pg",
+		},
+		"Default": {
+			reason: "Without the option it reads <secretName>-<user>, which this cluster does not have.",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p, f, err := platformtest.NewEmbedded(ctx, ns, false, tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, obj := range []client.Object{&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, secret.DeepCopy(), user.DeepCopy()} {
+				if err := f.Client().Create(ctx, obj); err != nil {
+					t.Fatal(err)
+				}
+			}
+			info, err := p.Databases().ConnectionInfo(ctx, "viewer")
+			if tc.wantHost == "" {
+				if !hub.IsNotFound(err) || !strings.Contains(err.Error(), "creds-viewer") {
+					t.Errorf("\nReason: %s\nConnectionInfo = %v, %v; want NotFound for creds-viewer", tc.reason, info, err)
+				}
+				return
+			}
+			if err != nil || info.Host != tc.wantHost || info.Password.Reveal() != "pw" {
+				t.Errorf("\nReason: %s\nConnectionInfo = %v, %v", tc.reason, info, err)
 			}
 		})
 	}
