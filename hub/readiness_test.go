@@ -99,7 +99,6 @@ func TestDeleteObjectSparesAReplacement(t *testing.T) {
 	}
 }
 
-
 func TestWaitFor(t *testing.T) {
 	f := hubtest.NewFake(t, hubtest.WithObjects(listFixture()...))
 	cms := hub.For[*corev1.ConfigMap](f.Hub(hub.WithNamespace("team-a")))
@@ -150,4 +149,3 @@ func TestReadinessString(t *testing.T) {
 		})
 	}
 }
-
