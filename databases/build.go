@@ -165,6 +165,15 @@ func (d DatabaseRequest) Build(namespace string) *Postgres {
 	}
 }
 
+// databaseRequestOf is the request whose Build gives p's spec: how a
+// Postgres written whole is validated like one built.
+func databaseRequestOf(p *Postgres) DatabaseRequest {
+	return DatabaseRequest{
+		Name: p.Name, DatabaseName: p.Spec.Database, MasterRole: p.Spec.MasterRole,
+		DropOnDelete: p.Spec.DropOnDelete, Schemas: p.Spec.Schemas, Extensions: p.Spec.Extensions,
+	}
+}
+
 // A UserRequest is a PostgresUser resource to create. Make one with NewUser.
 type UserRequest struct {
 	// Name is the resource's name.
@@ -269,5 +278,14 @@ func (u UserRequest) Build(namespace string) *PostgresUser {
 			Labels:      maps.Clone(u.SecretLabels),
 			Annotations: maps.Clone(u.SecretAnnotations),
 		},
+	}
+}
+
+// userRequestOf is the request whose Build gives u's spec: how a
+// PostgresUser written whole is validated like one built.
+func userRequestOf(u *PostgresUser) UserRequest {
+	return UserRequest{
+		Name: u.Name, Role: u.Spec.Role, Database: u.Spec.Database, Privileges: Privilege(u.Spec.Privileges),
+		SecretName: u.Spec.SecretName, SecretLabels: u.Spec.Labels, SecretAnnotations: u.Spec.Annotations,
 	}
 }

@@ -74,7 +74,7 @@ func NewClient(c *hub.Client, opts ...Option) *Client {
 // CreateDatabase validates db and creates its resource. An invalid
 // database is a *hub.ValidationError; nothing is created then.
 func (c *Client) CreateDatabase(ctx context.Context, db DatabaseRequest) (*Postgres, error) {
-	if err := hub.NewValidationError(postgresKind, db.Name, db.Validate()); err != nil {
+	if err := hub.NewValidationError(postgresKind, db.Name, checkDatabase(db)); err != nil {
 		return nil, err
 	}
 	ns, err := c.databases.Namespace()
@@ -113,13 +113,9 @@ func (c *Client) DeleteDatabase(ctx context.Context, name string) error {
 // CreateUser validates u, checks that its Postgres resource exists, and
 // creates the user resource.
 func (c *Client) CreateUser(ctx context.Context, u UserRequest) (*PostgresUser, error) {
-	errs := u.Validate()
-	if len(errs) == 0 {
-		if _, err := c.databases.Get(ctx, u.Database); hub.IsNotFound(err) {
-			errs = append(errs, field.NotFound(field.NewPath("spec", "database"), u.Database))
-		} else if err != nil {
-			return nil, err
-		}
+	errs, err := c.checkUser(ctx, u)
+	if err != nil {
+		return nil, err
 	}
 	if err := hub.NewValidationError(postgresUserKind, u.Name, errs); err != nil {
 		return nil, err
@@ -133,6 +129,24 @@ func (c *Client) CreateUser(ctx context.Context, u UserRequest) (*PostgresUser, 
 		return nil, err
 	}
 	return pu, nil
+}
+
+// checkDatabase makes CreateDatabase's checks.
+func checkDatabase(db DatabaseRequest) field.ErrorList { return db.Validate() }
+
+// checkUser makes CreateUser's checks: u is valid and its Postgres
+// resource exists.
+func (c *Client) checkUser(ctx context.Context, u UserRequest) (field.ErrorList, error) {
+	errs := u.Validate()
+	if len(errs) > 0 {
+		return errs, nil
+	}
+	if _, err := c.databases.Get(ctx, u.Database); hub.IsNotFound(err) {
+		errs = append(errs, field.NotFound(field.NewPath("spec", "database"), u.Database))
+	} else if err != nil {
+		return nil, err
+	}
+	return errs, nil
 }
 
 // ListUsers lists the user resources, of the given Postgres resources only

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
@@ -18,6 +19,18 @@ var Domain = hub.Domain{
 	AddToScheme: AddToScheme,
 	CRDs:        CRDs,
 	Reconcilers: func() hub.Reconcilers { return &reconcilerSettings{} },
+	Kinds: []hub.Kind{
+		{
+			ID: "postgres.db.movetokube.com", Title: "Databases", Object: &Postgres{},
+			Columns: []hub.Column{{Header: "Database", Path: "spec.database"}, {Header: "Drop on delete", Path: "spec.dropOnDelete"}},
+			Check:   checkPostgres,
+		},
+		{
+			ID: "postgresusers.db.movetokube.com", Title: "Database users", Object: &PostgresUser{},
+			Columns: []hub.Column{{Header: "Database", Path: "spec.database"}, {Header: "Privileges", Path: "spec.privileges"}, {Header: "Role", Path: "status.postgresRole"}},
+			Check:   checkPostgresUser,
+		},
+	},
 	Demo: func(namespace string) []client.Object {
 		return []client.Object{
 			NewDatabase("analytics", WithSchemas("raw", "curated")).Build(namespace),
@@ -76,4 +89,39 @@ func (s *reconcilerSettings) SetupWithManager(mgr manager.Manager, c *hub.Client
 		return fmt.Errorf("databases: %w", err)
 	}
 	return p.SetupWithManager(mgr)
+}
+
+// checkPostgres makes CreateDatabase's checks on a Postgres resource
+// written whole (by a REST API): the fields a DatabaseRequest would
+// default must be set.
+func checkPostgres(_ context.Context, _ *hub.Client, obj client.Object) (field.ErrorList, error) {
+	p, ok := obj.(*Postgres)
+	if !ok {
+		return nil, fmt.Errorf("databases: checking a %T as a Postgres", obj)
+	}
+	var errs field.ErrorList
+	if p.Spec.Database == "" {
+		errs = append(errs, field.Required(field.NewPath("spec", "database"), "name the database in PostgreSQL"))
+	}
+	return append(errs, checkDatabase(databaseRequestOf(p))...), nil
+}
+
+// checkPostgresUser makes CreateUser's checks on a PostgresUser resource
+// written whole (by a REST API): the fields a UserRequest would default
+// must be set, and its Postgres resource must exist.
+func checkPostgresUser(ctx context.Context, c *hub.Client, obj client.Object) (field.ErrorList, error) {
+	u, ok := obj.(*PostgresUser)
+	if !ok {
+		return nil, fmt.Errorf("databases: checking a %T as a PostgresUser", obj)
+	}
+	var errs field.ErrorList
+	for _, f := range []struct{ path, value string }{{"role", u.Spec.Role}, {"secretName", u.Spec.SecretName}, {"privileges", u.Spec.Privileges}} {
+		if f.value == "" {
+			errs = append(errs, field.Required(field.NewPath("spec", f.path), ""))
+		}
+	}
+	if len(errs) > 0 {
+		return errs, nil
+	}
+	return NewClient(c).checkUser(ctx, userRequestOf(u))
 }

@@ -1,10 +1,11 @@
 package hub
 
 import (
+	"context"
 	"flag"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 )
@@ -29,10 +30,44 @@ type Domain struct {
 	// Demo returns objects that show the domain on a demo cluster, in
 	// namespace.
 	Demo func(namespace string) []client.Object
-	// SecretFields names, per kind of the domain, the fields that hold a
-	// secret in plain text (as field paths: "spec.secretKey"). A REST API
-	// or a UI masks them in every answer.
-	SecretFields map[schema.GroupKind][]string
+	// Kinds describes the kinds the domain serves to people: what a REST
+	// API and a UI need to list, show, check and mask them.
+	Kinds []Kind
+}
+
+// A Kind describes one kind a domain serves to people, for a REST API and
+// a UI: its id, its menu title, its list columns, its secret fields and the
+// checks a write of it must pass.
+type Kind struct {
+	// ID is the kind's id in DigitalHub's resource manager API: "k8s_pvc"
+	// for a built-in kind, the CRD's name ("postgres.db.movetokube.com")
+	// for a custom resource.
+	ID string
+	// Title names the kind in a menu, in the plural: "Volumes".
+	Title string
+	// Object is an empty object of the kind's API type, such as
+	// &databases.PostgresUser{}.
+	Object client.Object
+	// Columns are what a list of the kind shows besides the name, the
+	// state (for a type with a Readiness method) and the creation time.
+	Columns []Column
+	// SecretFields names the fields that hold a secret in plain text, as
+	// field paths ("spec.secretKey"). A REST API or a UI masks them in
+	// every answer.
+	SecretFields []string
+	// Check makes the checks the domain's client makes before it creates
+	// an object of the kind: its builder's field validation, and what only
+	// the cluster knows (that a database, a policy exists). A REST API that
+	// writes the kind from a request body calls it with an object of
+	// Object's type, so that its users get the client's field errors.
+	Check func(ctx context.Context, c *Client, obj client.Object) (field.ErrorList, error)
+}
+
+// A Column is one column of a list: a header and the field path of the
+// value it shows ("spec.database").
+type Column struct {
+	Header string
+	Path   string
 }
 
 // Reconcilers are a domain's reconcilers and their settings, as an operator

@@ -7,6 +7,7 @@ import (
 	"net"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -351,5 +352,24 @@ func (u UserRequest) Build(namespace string) *User {
 		TypeMeta:   metav1.TypeMeta{APIVersion: GroupVersion.String(), Kind: "User"},
 		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: u.Name},
 		Spec:       UserSpec{AccessKey: u.AccessKey, SecretKey: u.SecretKey.Reveal(), Policies: slices.Clone(u.Policies), AccountStatus: status},
+	}
+}
+
+// bucketRequestOf is the request whose Build gives b's spec: how a Bucket
+// written whole is validated like one built.
+func bucketRequestOf(b *Bucket) BucketRequest {
+	r := BucketRequest{Name: b.Name, Bucket: b.Spec.Name}
+	if b.Spec.Quota != 0 {
+		r.Quota = strconv.FormatInt(b.Spec.Quota, 10)
+	}
+	return r
+}
+
+// userRequestOf is the request whose Build gives u's spec: how a User
+// written whole is validated like one built.
+func userRequestOf(u *User) UserRequest {
+	return UserRequest{
+		Name: u.Name, AccessKey: u.Spec.AccessKey, SecretKey: secrets.Plain(u.Spec.SecretKey),
+		Policies: u.Spec.Policies, Disabled: !userEnabled(u.Spec),
 	}
 }

@@ -77,6 +77,26 @@ func (c *Client) CreateBucket(ctx context.Context, b BucketRequest) (*Bucket, er
 	return create(ctx, c.buckets, bucketKind, b.Name, b.Validate(), b.Build)
 }
 
+// checkUser makes CreateUser's checks: u is valid, and every policy it
+// names exists (as a Policy resource or as one of MinIO's built-in
+// policies).
+func (c *Client) checkUser(ctx context.Context, u UserRequest) (field.ErrorList, error) {
+	errs := u.Validate()
+	if len(errs) > 0 || len(u.Policies) == 0 {
+		return errs, nil
+	}
+	known, err := c.policyNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range u.Policies {
+		if !slices.Contains(known, p) {
+			errs = append(errs, field.NotFound(field.NewPath("spec", "policies").Index(i), p))
+		}
+	}
+	return errs, nil
+}
+
 // CreatePolicy validates p and creates its resource.
 func (c *Client) CreatePolicy(ctx context.Context, p PolicyRequest) (*Policy, error) {
 	return create(ctx, c.policies, policyKind, p.Name, p.Validate(), p.Build)
@@ -86,17 +106,9 @@ func (c *Client) CreatePolicy(ctx context.Context, p PolicyRequest) (*Policy, er
 // Policy resource or as one of MinIO's built-in policies), and creates its
 // resource. The error of a missing policy names it.
 func (c *Client) CreateUser(ctx context.Context, u UserRequest) (*User, error) {
-	errs := u.Validate()
-	if len(errs) == 0 && len(u.Policies) > 0 {
-		known, err := c.policyNames(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for i, p := range u.Policies {
-			if !slices.Contains(known, p) {
-				errs = append(errs, field.NotFound(field.NewPath("spec", "policies").Index(i), p))
-			}
-		}
+	errs, err := c.checkUser(ctx, u)
+	if err != nil {
+		return nil, err
 	}
 	return create(ctx, c.users, userKind, u.Name, errs, u.Build)
 }

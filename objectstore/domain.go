@@ -1,9 +1,11 @@
 package objectstore
 
 import (
+	"context"
 	"flag"
+	"fmt"
 
-	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
@@ -19,9 +21,26 @@ var Domain = hub.Domain{
 	AddToScheme: AddToScheme,
 	CRDs:        CRDs,
 	Reconcilers: func() hub.Reconcilers { return &reconcilerSettings{} },
-	// The minio-operator keeps a user's secret key in its spec, in plain
-	// text.
-	SecretFields: map[schema.GroupKind][]string{GroupVersion.WithKind("User").GroupKind(): {"spec.secretKey"}},
+	Kinds: []hub.Kind{
+		{
+			ID: "buckets.minio.scc-digitalhub.github.io", Title: "Buckets", Object: &Bucket{},
+			Columns: []hub.Column{{Header: "Name in MinIO", Path: "spec.name"}, {Header: "Quota (bytes)", Path: "spec.quota"}},
+			Check:   checkBucket,
+		},
+		{
+			ID: "policies.minio.scc-digitalhub.github.io", Title: "Object store policies", Object: &Policy{},
+			Columns: []hub.Column{{Header: "Name in MinIO", Path: "spec.name"}},
+			Check:   checkPolicy,
+		},
+		{
+			ID: "users.minio.scc-digitalhub.github.io", Title: "Object store users", Object: &User{},
+			Columns: []hub.Column{{Header: "Access key", Path: "spec.accessKey"}, {Header: "Policies", Path: "spec.policies"}},
+			// The minio-operator keeps a user's secret key in its spec, in
+			// plain text.
+			SecretFields: []string{"spec.secretKey"},
+			Check:        checkUser,
+		},
+	},
 	Demo: func(namespace string) []client.Object {
 		return []client.Object{
 			NewBucket("datasets", WithQuota("50Gi")).Build(namespace),
@@ -67,4 +86,46 @@ func (s *reconcilerSettings) SetupWithManager(mgr manager.Manager, c *hub.Client
 		return err
 	}
 	return p.SetupWithManager(mgr)
+}
+
+// checkBucket makes CreateBucket's checks on a Bucket written whole (by a
+// REST API).
+func checkBucket(_ context.Context, _ *hub.Client, obj client.Object) (field.ErrorList, error) {
+	b, ok := obj.(*Bucket)
+	if !ok {
+		return nil, fmt.Errorf("objectstore: checking a %T as a Bucket", obj)
+	}
+	var errs field.ErrorList
+	if b.Spec.Name == "" {
+		errs = append(errs, field.Required(field.NewPath("spec", "name"), "name the bucket in MinIO"))
+	}
+	return append(errs, bucketRequestOf(b).Validate()...), nil
+}
+
+// checkPolicy makes CreatePolicy's checks on a Policy written whole (by a
+// REST API): its name, and its content parsed as an IAM policy.
+func checkPolicy(_ context.Context, _ *hub.Client, obj client.Object) (field.ErrorList, error) {
+	p, ok := obj.(*Policy)
+	if !ok {
+		return nil, fmt.Errorf("objectstore: checking a %T as a Policy", obj)
+	}
+	var errs field.ErrorList
+	if p.Spec.Name == "" {
+		errs = append(errs, field.Required(field.NewPath("spec", "name"), "name the policy in MinIO"))
+	}
+	doc, docErrs := ParsePolicy(field.NewPath("spec", "content"), p.Spec.Content)
+	if len(docErrs) > 0 {
+		return append(errs, docErrs...), nil
+	}
+	return append(errs, PolicyRequest{Name: p.Name, Policy: p.Spec.Name, Document: *doc}.Validate()...), nil
+}
+
+// checkUser makes CreateUser's checks on a User written whole (by a REST
+// API): its keys, and that its policies exist.
+func checkUser(ctx context.Context, c *hub.Client, obj client.Object) (field.ErrorList, error) {
+	u, ok := obj.(*User)
+	if !ok {
+		return nil, fmt.Errorf("objectstore: checking a %T as a User", obj)
+	}
+	return NewClient(c).checkUser(ctx, userRequestOf(u))
 }

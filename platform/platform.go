@@ -10,6 +10,7 @@ package platform
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -67,14 +68,48 @@ func CRDs() []*apiextensionsv1.CustomResourceDefinition {
 	return crds
 }
 
-// SecretFields returns the fields of kind that hold a secret in plain text,
-// as field paths ("spec.secretKey"), as its domain declares them.
-func SecretFields(kind schema.GroupKind) []string {
-	var fields []string
+// Kinds returns every kind the domains serve to people (hub.Domain.Kinds),
+// in the order of the list of domains.
+func Kinds() []hub.Kind {
+	var kinds []hub.Kind
 	for _, d := range domains {
-		fields = append(fields, d.SecretFields[kind]...)
+		kinds = append(kinds, d.Kinds...)
 	}
-	return fields
+	return kinds
+}
+
+// kindsByGroupKind indexes Kinds by the group and kind of their Object.
+var kindsByGroupKind = sync.OnceValues(func() (map[schema.GroupKind]hub.Kind, error) {
+	scheme, err := NewScheme()
+	if err != nil {
+		return nil, err
+	}
+	byGK := map[schema.GroupKind]hub.Kind{}
+	for _, k := range Kinds() {
+		gvk, err := hub.GroupVersionKindOf(scheme, k.Object)
+		if err != nil {
+			return nil, fmt.Errorf("platform: kind %s: %w", k.ID, err)
+		}
+		byGK[gvk.GroupKind()] = k
+	}
+	return byGK, nil
+})
+
+// KindOf returns the registered Kind of gk, and whether a domain serves it.
+func KindOf(gk schema.GroupKind) (hub.Kind, bool) {
+	byGK, err := kindsByGroupKind()
+	if err != nil {
+		return hub.Kind{}, false
+	}
+	k, ok := byGK[gk]
+	return k, ok
+}
+
+// SecretFields returns the fields of kind that hold a secret in plain text,
+// as field paths ("spec.secretKey", "data"), as its domain declares them.
+func SecretFields(kind schema.GroupKind) []string {
+	k, _ := KindOf(kind)
+	return k.SecretFields
 }
 
 // A Platform is the facade over every domain client of one namespace.

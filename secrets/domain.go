@@ -9,8 +9,14 @@ import (
 )
 
 // Domain is the secrets domain's registry entry: it has no API types of its
-// own, only demo data (two secrets the resource manager's filter selects).
-var Domain = hub.Domain{Name: "secrets", Demo: demoObjects}
+// own; it serves Secrets (as the resource manager's k8s_secret, their
+// values masked) and has demo data (two secrets the resource manager's
+// filter selects).
+var Domain = hub.Domain{
+	Name:  "secrets",
+	Kinds: []hub.Kind{{ID: "k8s_secret", Title: "Secrets", Object: &corev1.Secret{}, SecretFields: []string{"data", "stringData"}}},
+	Demo:  demoObjects,
+}
 
 func demoObjects(namespace string) []client.Object {
 	meta := func(name string) metav1.ObjectMeta {

@@ -11,8 +11,13 @@ import (
 )
 
 // Domain is the storage domain's registry entry: it has no API types of its
-// own, only demo data (two storage classes and two claims).
-var Domain = hub.Domain{Name: "storage", Demo: demoObjects}
+// own; it serves PersistentVolumeClaims (as the resource manager's
+// k8s_pvc) and has demo data (two storage classes and two claims).
+var Domain = hub.Domain{
+	Name:  "storage",
+	Kinds: []hub.Kind{{ID: "k8s_pvc", Title: "Volumes", Object: &corev1.PersistentVolumeClaim{}}},
+	Demo:  demoObjects,
+}
 
 func demoObjects(namespace string) []client.Object {
 	standard := "standard"

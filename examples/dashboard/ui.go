@@ -17,6 +17,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/platform"
@@ -59,13 +60,20 @@ type view struct {
 type navItem struct{ ID, Label string }
 
 func (s *server) nav() []navItem {
+	// The registry's kinds first, then the custom resources the API serves
+	// beyond them, under their kind's name.
 	crds := s.api.CRDs()
-	items := make([]navItem, 0, 6+len(crds))
-	items = append(items,
-		navItem{"k8s_service", "Services"}, navItem{"k8s_deployment", "Deployments"}, navItem{"k8s_job", "Jobs"},
-		navItem{"k8s_pvc", "Volumes"}, navItem{"k8s_secret", "Secrets"}, navItem{"k8s_quota", "Quotas"})
+	builtin := restapi.BuiltinKinds()
+	items := make([]navItem, 0, len(builtin)+len(crds))
+	for _, k := range builtin {
+		items = append(items, navItem{k.ID, k.Title})
+	}
 	for _, crd := range crds {
-		items = append(items, navItem{crd.Name, crd.Spec.Names.Kind})
+		label := crd.Spec.Names.Kind
+		if k, ok := platform.KindOf(schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind}); ok && k.Title != "" {
+			label = k.Title
+		}
+		items = append(items, navItem{crd.Name, label})
 	}
 	return items
 }
@@ -136,26 +144,54 @@ func (s *server) rows(ctx context.Context, p *platform.Platform, entity string) 
 		return nil, nil, err
 	}
 	pg, err := res.List(ctx)
+	kind, _ := platform.KindOf(res.GroupVersionKind().GroupKind())
+	headers := []string{"Name"}
+	for _, c := range kind.Columns {
+		headers = append(headers, c.Header)
+	}
+	headers = append(headers, "State", "Created")
 	var rows []row
 	for _, u := range pg.Items {
-		rows = append(rows, row{u.GetName(), []string{u.GetName(), crState(u), age(u.GetCreationTimestamp().Time)}})
+		cells := []string{u.GetName()}
+		for _, c := range kind.Columns {
+			cells = append(cells, fieldText(u, c.Path))
+		}
+		cells = append(cells, readinessOf(kind, u).State, age(u.GetCreationTimestamp().Time))
+		rows = append(rows, row{u.GetName(), cells})
 	}
-	return []string{"Name", "State", "Created"}, rows, err
+	return headers, rows, err
 }
 
-// crState summarises a custom resource's status: its state, or whether it
-// succeeded.
-func crState(u *unstructured.Unstructured) string {
-	if state, found, _ := unstructured.NestedString(u.Object, "status", "state"); found {
-		return state
+// fieldText shows the field at path ("spec.database") of u: a list joined
+// by commas, nothing for a field u has not set.
+func fieldText(u *unstructured.Unstructured, path string) string {
+	v, found, err := unstructured.NestedFieldNoCopy(u.Object, strings.Split(path, ".")...)
+	if !found || err != nil || v == nil {
+		return ""
 	}
-	if ok, found, _ := unstructured.NestedBool(u.Object, "status", "succeeded"); found {
-		if ok {
-			return "Ready"
+	if list, ok := v.([]any); ok {
+		parts := make([]string, len(list))
+		for i, item := range list {
+			parts[i] = fmt.Sprint(item)
 		}
-		return "Pending"
+		return strings.Join(parts, ", ")
 	}
-	return "Pending"
+	return fmt.Sprint(v)
+}
+
+// readinessOf reads u's status through its domain type's Readiness
+// method: the one reading of a status there is. A kind no domain
+// registers shows none.
+func readinessOf(kind hub.Kind, u *unstructured.Unstructured) hub.Readiness {
+	if kind.Object == nil {
+		return hub.Readiness{}
+	}
+	obj := kind.Object.DeepCopyObject()
+	reporter, ok := obj.(hub.ReadinessReporter)
+	if !ok || runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, obj) != nil {
+		return hub.Readiness{}
+	}
+	return reporter.Readiness()
 }
 
 func (s *server) page(w http.ResponseWriter, r *http.Request, name string, v view) {

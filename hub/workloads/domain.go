@@ -13,9 +13,20 @@ import (
 )
 
 // Domain is the workloads domain's registry entry: it has no API types of
-// its own, only demo data (services, deployments, a job and a quota that
-// DigitalHub's relevance selectors pick).
-var Domain = hub.Domain{Name: "workloads", Demo: demoObjects}
+// its own; it serves Services, Deployments, Jobs and ResourceQuotas (as the
+// resource manager's k8s_service, k8s_deployment, k8s_job, k8s_quota) and
+// has demo data (services, deployments, a job and a quota that DigitalHub's
+// relevance selectors pick).
+var Domain = hub.Domain{
+	Name: "workloads",
+	Kinds: []hub.Kind{
+		{ID: "k8s_service", Title: "Services", Object: &corev1.Service{}},
+		{ID: "k8s_deployment", Title: "Deployments", Object: &appsv1.Deployment{}},
+		{ID: "k8s_job", Title: "Jobs", Object: &batchv1.Job{}},
+		{ID: "k8s_quota", Title: "Quotas", Object: &corev1.ResourceQuota{}},
+	},
+	Demo: demoObjects,
+}
 
 func demoObjects(namespace string) []client.Object {
 	meta := func(name string, labels map[string]string) metav1.ObjectMeta {

@@ -73,6 +73,16 @@ func TestEveryDomainIsWired(t *testing.T) {
 	reconcilers := platform.NewReconcilers()
 	for _, d := range platform.Domains() {
 		t.Run(d.Name, func(t *testing.T) {
+			for _, kind := range d.Kinds {
+				gvk, err := hub.GroupVersionKindOf(scheme, kind.Object)
+				if err != nil {
+					t.Errorf("kind %s: %v", kind.ID, err)
+					continue
+				}
+				if got, ok := platform.KindOf(gvk.GroupKind()); !ok || got.ID != kind.ID {
+					t.Errorf("platform.KindOf(%s) = %+v, %v; want kind %s", gvk.GroupKind(), got, ok, kind.ID)
+				}
+			}
 			if d.CRDs != nil {
 				checkKinds(ctx, t, d, all, scheme, f)
 			}
@@ -116,6 +126,12 @@ func checkKinds(ctx context.Context, t *testing.T, d hub.Domain, all []*apiexten
 	for _, crd := range crds {
 		if !slices.ContainsFunc(all, func(c *apiextensionsv1.CustomResourceDefinition) bool { return c.Name == crd.Name }) {
 			t.Errorf("CRD %s is missing from platform.CRDs", crd.Name)
+		}
+		// The REST API and the UI describe a kind by its registry entry:
+		// its title, its columns, its checks, its secret fields.
+		kind, ok := platform.KindOf(schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind})
+		if !ok || kind.ID != crd.Name || kind.Title == "" {
+			t.Errorf("CRD %s has no hub.Kind in the domain's Kinds with its name as ID and a title: %+v", crd.Name, kind)
 		}
 		for _, v := range crd.Spec.Versions {
 			gvk := schema.GroupVersionKind{Group: crd.Spec.Group, Version: v.Name, Kind: crd.Spec.Names.Kind}

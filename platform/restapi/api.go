@@ -82,8 +82,7 @@ func writeErrorStatus(w http.ResponseWriter, r *http.Request, status int, messag
 // The kinds whose items Item changes beyond masking their domain's secret
 // fields.
 var (
-	secretKind = schema.GroupKind{Kind: "Secret"}
-	quotaKind  = schema.GroupKind{Kind: "ResourceQuota"}
+	quotaKind = schema.GroupKind{Kind: "ResourceQuota"}
 )
 
 // platformScheme knows every domain's types: it tells a typed object's
@@ -92,8 +91,8 @@ var platformScheme = sync.OnceValues(platform.NewScheme)
 
 // Item returns obj as the API answers it: the object's own fields, without
 // metadata.managedFields, plus "id" = metadata.name. Every secret is masked
-// (secrets.Mask): each value of a Secret, and each field that obj's domain
-// declares secret for its kind (platform.SecretFields: the object store
+// (secrets.Mask): each field that obj's domain declares secret for its kind
+// (platform.SecretFields: each value of a Secret's data, the object store
 // User's spec.secretKey). A ResourceQuota's status always has hard and used
 // maps, empty when the cluster has not filled them (the embedded cluster
 // runs no quota controller): the resource manager's console reads both
@@ -119,26 +118,13 @@ func Item(obj runtime.Object) (map[string]any, error) {
 		delete(md, "managedFields")
 		m["id"] = md["name"]
 	}
-	switch gvk.GroupKind() {
-	case secretKind:
-		maskSecretData(m)
-	case quotaKind:
+	if gvk.GroupKind() == quotaKind {
 		fillQuotaStatus(m)
 	}
 	for _, path := range platform.SecretFields(gvk.GroupKind()) {
 		maskField(m, path)
 	}
 	return m, nil
-}
-
-// maskSecretData masks every value of a Secret's item.
-func maskSecretData(m map[string]any) {
-	delete(m, "stringData")
-	if data, ok := m["data"].(map[string]any); ok {
-		for k := range data {
-			data[k] = secrets.Mask
-		}
-	}
 }
 
 // fillQuotaStatus gives a ResourceQuota's item a status with hard and used
@@ -157,12 +143,21 @@ func fillQuotaStatus(m map[string]any) {
 }
 
 // maskField masks the field at the dotted path ("spec.secretKey") of an
-// item, when it has one.
+// item, when it has one; a field that holds a map (a Secret's data) keeps
+// its keys, each value masked.
 func maskField(m map[string]any, path string) {
-	if holder, key, ok := fieldAt(m, path); ok {
-		if _, found := holder[key]; found {
-			holder[key] = secrets.Mask
+	holder, key, ok := fieldAt(m, path)
+	if !ok {
+		return
+	}
+	switch value := holder[key].(type) {
+	case nil:
+	case map[string]any:
+		for k := range value {
+			value[k] = secrets.Mask
 		}
+	default:
+		holder[key] = secrets.Mask
 	}
 }
 
@@ -600,8 +595,8 @@ func (e notFoundError) Error() string { return e.what + " is not one the API ser
 // all; the cluster's RBAC, acting as the user, decides each request.
 func (h *Handler) user(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
 	ops := map[string][]string{}
-	for _, id := range []string{"k8s_service", "k8s_deployment", "k8s_job", "k8s_secret", "k8s_pvc", "k8s_quota"} {
-		ops[id] = []string{"all"}
+	for _, kind := range BuiltinKinds() {
+		ops[kind.ID] = []string{"all"}
 	}
 	for _, crd := range h.crds {
 		ops[crd.Name] = []string{"all"}
@@ -670,6 +665,10 @@ func (h *Handler) createCR(w http.ResponseWriter, r *http.Request, p *platform.P
 		writeError(w, r, err)
 		return
 	}
+	if err := check(r.Context(), p, u); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if err := res.Create(r.Context(), u); err != nil {
 		writeError(w, r, err)
 		return
@@ -693,7 +692,8 @@ func (h *Handler) updateCR(w http.ResponseWriter, r *http.Request, p *platform.P
 		writeError(w, r, err)
 		return
 	}
-	updated, err := res.Update(r.Context(), id, func(u *unstructured.Unstructured) error {
+	ctx := r.Context()
+	updated, err := res.Update(ctx, id, func(u *unstructured.Unstructured) error {
 		// Replace everything but metadata and status, as the resource
 		// manager's edit does with the top-level properties.
 		for k, v := range body.Object {
@@ -701,7 +701,7 @@ func (h *Handler) updateCR(w http.ResponseWriter, r *http.Request, p *platform.P
 				u.Object[k] = v
 			}
 		}
-		return nil
+		return check(ctx, p, u)
 	})
 	if err != nil {
 		writeError(w, r, err)
@@ -717,4 +717,42 @@ func (h *Handler) deleteCR(w http.ResponseWriter, r *http.Request, p *platform.P
 		return
 	}
 	deleteByID(w, r, func(id string) error { return res.Delete(r.Context(), id) })
+}
+
+// BuiltinKinds returns the registered kinds that are not custom resources
+// (hub.Kind IDs such as k8s_pvc), which the API serves on routes of their
+// own, in the order of the registry.
+func BuiltinKinds() []hub.Kind {
+	var kinds []hub.Kind
+	for _, k := range platform.Kinds() {
+		if strings.HasPrefix(k.ID, "k8s_") {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds
+}
+
+// check makes, on a custom resource a request writes whole, the checks its
+// domain's client makes before it creates one (hub.Kind.Check): a
+// *hub.ValidationError naming each bad field, or nil. A body that does not
+// fit the kind's type is left to the API server's schema validation, which
+// names the field.
+func check(ctx context.Context, p *platform.Platform, u *unstructured.Unstructured) error {
+	gk := u.GroupVersionKind().GroupKind()
+	kind, ok := platform.KindOf(gk)
+	if !ok || kind.Check == nil {
+		return nil
+	}
+	obj, ok := kind.Object.DeepCopyObject().(client.Object)
+	if !ok {
+		return nil
+	}
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, obj); err != nil {
+		return nil //nolint:nilerr // the API server's schema validation names the bad field
+	}
+	errs, err := kind.Check(ctx, p.Hub(), obj)
+	if err != nil {
+		return fmt.Errorf("checking %s %q: %w", gk.Kind, u.GetName(), err)
+	}
+	return hub.NewValidationError(gk, u.GetName(), errs)
 }

@@ -167,7 +167,40 @@ func TestWrites(t *testing.T) {
 		path, body string
 		want       int
 		message    string
+		// absent, when set, must still be NotFound afterwards: a refused
+		// write makes nothing.
+		absent string
 	}{
+		"UserOfMissingDatabase": {
+			reason: "A PostgresUser is checked as databases.Client.CreateUser checks it: its database must exist.",
+			method: "POST", path: "/api/postgresusers.db.movetokube.com",
+			body: `{"metadata":{"name":"ghost"},"spec":{"role":"ghost","database":"nowhere","secretName":"ghost","privileges":"READ"}}`,
+			want: 400, message: "spec.database", absent: "/api/postgresusers.db.movetokube.com/ghost",
+		},
+		"UserWithoutRole": {
+			reason: "A PostgresUser written whole must name its role, which the builder would default.",
+			method: "POST", path: "/api/postgresusers.db.movetokube.com",
+			body: `{"metadata":{"name":"nameless"},"spec":{"role":"","database":"analytics","secretName":"nameless","privileges":"READ"}}`,
+			want: 400, message: "spec.role", absent: "/api/postgresusers.db.movetokube.com/nameless",
+		},
+		"UserOfMissingPolicy": {
+			reason: "An object store User is checked as objectstore.Client.CreateUser checks it: its policies must exist; the secret key never shows.",
+			method: "POST", path: "/api/users.minio.scc-digitalhub.github.io",
+			body: `{"metadata":{"name":"loader"},"spec":{"accessKey":"loader","secretKey":"hunter2-secret","policies":["nope"]}}`,
+			want: 400, message: "spec.policies[0]", absent: "/api/users.minio.scc-digitalhub.github.io/loader",
+		},
+		"PolicyNotJSON": {
+			reason: "A Policy's content is parsed as an IAM policy.",
+			method: "POST", path: "/api/policies.minio.scc-digitalhub.github.io",
+			body: `{"metadata":{"name":"broken"},"spec":{"name":"broken","content":"{not json"}}`,
+			want: 400, message: "spec.content", absent: "/api/policies.minio.scc-digitalhub.github.io/broken",
+		},
+		"UpdateToMissingDatabase": {
+			reason: "An edit is checked too: moving the demo user to a database that does not exist is refused.",
+			method: "PUT", path: "/api/postgresusers.db.movetokube.com/dashboard",
+			body: `{"spec":{"role":"dashboard","database":"nowhere","secretName":"dashboard","privileges":"READ"}}`,
+			want: 400, message: "spec.database",
+		},
 		"CreatePVC":     {reason: "The resource manager's PVC body creates a claim.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"models","accessModes":["ReadWriteOnce"],"resourceAmount":3,"storageClassName":"standard","volumeMode":"Filesystem"}`, want: 200},
 		"BadPVC":        {reason: "An invalid claim is a 400 naming the field.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"Bad Name","resourceAmount":0}`, want: 400, message: "metadata.name"},
 		"UnknownField":  {reason: "Unknown body fields are refused.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"x","size":3}`, want: 400, message: "unknown field"},
@@ -191,6 +224,11 @@ func TestWrites(t *testing.T) {
 			}
 			if strings.Contains(raw, "hunter2") {
 				t.Errorf("\nReason: %s\nthe answer shows a secret value: %s", tc.reason, raw)
+			}
+			if tc.absent != "" {
+				if status, _, raw := call(t, srv, "GET", tc.absent, ""); status != 404 {
+					t.Errorf("\nReason: %s\nthe refused write made %s: %d %s", tc.reason, tc.absent, status, raw)
+				}
 			}
 		})
 	}

@@ -1,8 +1,12 @@
 // Package restapi is the REST API of DigitalHub's resource manager (KRM) as
 // an http.Handler that any team can mount in its own server. It is driven by
-// the platform's registry: it serves the CRDs of every registered domain
-// (platform.CRDs) and masks the plain-text secret fields each domain declares
-// (platform.SecretFields). Its paths, parameters, bodies and answers are the
+// the platform's registry: it serves the built-in kinds and the CRDs of
+// every registered domain (platform.Kinds, platform.CRDs), checks a custom
+// resource written whole as its domain's client checks one it creates
+// (hub.Kind.Check: a PostgresUser of a database that does not exist, an
+// object store User of a policy that does not exist are refused, naming the
+// field, before anything is written), and masks the plain-text secret
+// fields each domain declares (hub.Kind.SecretFields). Its paths, parameters, bodies and answers are the
 // resource manager's, so the resource manager's own console works against
 // it.
 //
@@ -39,9 +43,9 @@
 //
 // # Secrets
 //
-// Lists and details mask every value of a Secret and every field a domain
-// declares secret in its hub.Domain.SecretFields (the object store User's
-// spec.secretKey), in JSON and in YAML alike; only /decode returns a value,
+// Lists and details mask every field a domain declares secret in its
+// hub.Kind.SecretFields (a Secret's data, whose keys stay; the object store
+// User's spec.secretKey), in JSON and in YAML alike; only /decode returns a value,
 // with Cache-Control: no-store.
 //
 // # Errors
