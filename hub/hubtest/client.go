@@ -431,6 +431,15 @@ func (c *fakeClient) Patch(ctx context.Context, obj client.Object, patch client.
 	if err != nil {
 		return err
 	}
+	if err := c.refuseInvalid(ctx, gvk, key, old, func(scratch client.Client) error {
+		cp, ok := obj.DeepCopyObject().(client.Object)
+		if !ok {
+			return fmt.Errorf("hubtest: %T is not a client.Object", obj)
+		}
+		return scratch.Patch(ctx, cp, patch, opts...)
+	}); err != nil {
+		return err
+	}
 	if err := c.f.currentRaw().Patch(ctx, obj, patch, opts...); err != nil {
 		return err
 	}
@@ -491,6 +500,13 @@ func (c *fakeClient) Apply(ctx context.Context, config runtime.ApplyConfiguratio
 	key := client.ObjectKeyFromObject(u)
 	old, err := c.beforeMerge(ctx, gvk, key)
 	if err != nil {
+		return err
+	}
+	if err := c.refuseInvalid(ctx, gvk, key, old, func(scratch client.Client) error {
+		ao := client.ApplyOptions{}
+		ao.ApplyOptions(opts)
+		return scratch.Patch(ctx, u.DeepCopy(), client.RawPatch(types.ApplyPatchType, data), &client.PatchOptions{Raw: ao.AsPatchOptions()})
+	}); err != nil {
 		return err
 	}
 	if err := c.f.currentRaw().Apply(ctx, config, opts...); err != nil {
@@ -587,7 +603,56 @@ func (c *fakeClient) settle(ctx context.Context, gvk schema.GroupVersionKind, ke
 	return stored, nil
 }
 
-// undo restores the state before an invalid write.
+// refuseInvalid makes a patch or an apply of a kind with a schema on a
+// scratch store that holds only old (nothing, when the write creates),
+// validates the result, and refuses an invalid one before the real store is
+// touched: as the API server validates before it stores, neither a reader
+// nor a watcher ever sees an invalid object, and its resourceVersion does
+// not move. Built-in kinds have no schema to break.
+func (c *fakeClient) refuseInvalid(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey, old client.Object, write func(scratch client.Client) error) error {
+	s := c.f.schemaFor(gvk)
+	if s == nil {
+		return nil
+	}
+	var seed []client.Object
+	if old != nil {
+		cp, ok := old.DeepCopyObject().(client.Object)
+		if !ok {
+			return fmt.Errorf("hubtest: %T is not a client.Object", old)
+		}
+		seed = append(seed, cp)
+	}
+	scratch := c.f.scratch(gvk, s, seed)
+	if err := write(scratch); err != nil {
+		return err
+	}
+	result := c.f.newObject(gvk)
+	if err := scratch.Get(ctx, key, result); err != nil {
+		if apierrors.IsNotFound(err) && old != nil && old.GetDeletionTimestamp() != nil {
+			// The write removes the last finalizer of an object being
+			// deleted: nothing is left to validate.
+			return nil
+		}
+		return fmt.Errorf("hubtest: reading a write's result: %w", err)
+	}
+	content, err := toMap(result)
+	if err != nil {
+		return err
+	}
+	var oldContent map[string]any
+	if old != nil {
+		if oldContent, err = toMap(old); err != nil {
+			return err
+		}
+	}
+	if errs := s.admit(ctx, content, oldContent); len(errs) > 0 {
+		return c.invalid(gvk, key.Name, errs)
+	}
+	return nil
+}
+
+// undo restores the state before an invalid write, should one get past
+// refuseInvalid (a concurrent write between its check and the real one).
 func (c *fakeClient) undo(ctx context.Context, stored, old client.Object) error {
 	raw := c.f.currentRaw()
 	if old == nil {
@@ -696,6 +761,17 @@ func (s *fakeSubResourceClient) Patch(ctx context.Context, obj client.Object, pa
 	if err != nil {
 		return err
 	}
+	if s.sub == statusSubresource {
+		if err := s.c.refuseInvalid(ctx, gvk, key, old, func(scratch client.Client) error {
+			cp, ok := obj.DeepCopyObject().(client.Object)
+			if !ok {
+				return fmt.Errorf("hubtest: %T is not a client.Object", obj)
+			}
+			return scratch.Status().Patch(ctx, cp, patch, opts...)
+		}); err != nil {
+			return err
+		}
+	}
 	if err := s.raw().Patch(ctx, obj, patch, opts...); err != nil {
 		return err
 	}
@@ -720,6 +796,16 @@ func (s *fakeSubResourceClient) Apply(ctx context.Context, config runtime.ApplyC
 	if err != nil {
 		return err
 	}
+	if s.sub == statusSubresource {
+		if err := s.c.refuseInvalid(ctx, gvk, key, old, func(scratch client.Client) error {
+			ao := client.SubResourceApplyOptions{}
+			ao.ApplyOpts(opts)
+			po := &client.SubResourcePatchOptions{PatchOptions: client.PatchOptions{Raw: ao.AsPatchOptions()}}
+			return scratch.Status().Patch(ctx, u.DeepCopy(), client.RawPatch(types.ApplyPatchType, data), po)
+		}); err != nil {
+			return err
+		}
+	}
 	if err := s.raw().Apply(ctx, config, opts...); err != nil {
 		return err
 	}
@@ -727,7 +813,9 @@ func (s *fakeSubResourceClient) Apply(ctx context.Context, config runtime.ApplyC
 }
 
 // validateStatus checks a custom resource's patched status against its
-// schema, restoring old when it is invalid.
+// schema, restoring old when it is invalid, should an invalid status get
+// past refuseInvalid (a concurrent write between its check and the real
+// one).
 func (s *fakeSubResourceClient) validateStatus(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey, old, stored client.Object) error {
 	crs := s.c.f.schemaFor(gvk)
 	if crs == nil || s.sub != statusSubresource {

@@ -223,6 +223,18 @@ func (f *Fake) build(objs []client.Object) client.WithWatch {
 		Build()
 }
 
+// scratch makes a throwaway store of one kind, with its schema s, holding
+// seed: where a patch or an apply is tried before it is made for real.
+func (f *Fake) scratch(gvk schema.GroupVersionKind, s *crSchema, seed []client.Object) client.WithWatch {
+	b := fake.NewClientBuilder().WithScheme(f.scheme).WithRESTMapper(f.mapper).WithReturnManagedFields().WithObjects(seed...)
+	if s.hasStatus {
+		u := &unstructured.Unstructured{}
+		u.SetGroupVersionKind(gvk)
+		b = b.WithStatusSubresource(u)
+	}
+	return b.Build()
+}
+
 // seed creates the test's starting objects through the fake's own client,
 // so that they get UIDs, generations and defaults and their controllers run,
 // creating their namespaces first.

@@ -82,6 +82,7 @@ func Scenarios() []Scenario {
 		{"NamespacePublishedObjects", namespacePublishedObjects},
 		{"UninstalledKind", uninstalledKind},
 		{"AdmissionOnApply", admissionOnApply},
+		{"InvalidWritesNeverSeen", invalidWritesNeverSeen},
 	}
 }
 
@@ -668,5 +669,80 @@ func namespaceDeletion(ctx context.Context, t *testing.T, c hubtest.Cluster, _ s
 	}
 	if _, err := widgets(c, ns).Get(ctx, "content"); !hub.IsNotFound(err) {
 		t.Errorf("a Widget survived its namespace: %v", err)
+	}
+}
+
+// invalidWritesNeverSeen checks that a patch or an apply whose result the
+// schema refuses changes nothing, not even for a moment: a watcher sees no
+// event of it, the object keeps its resourceVersion, and an apply that
+// would have created an object leaves none.
+func invalidWritesNeverSeen(ctx context.Context, t *testing.T, c hubtest.Cluster, ns string) {
+	ws := hub.For[*unstructured.Unstructured](c.Hub(hub.WithNamespace(ns), hub.WithFieldOwner("conformance")), hub.OfKind(WidgetKind))
+	if err := ws.Create(ctx, widget("watched", map[string]any{"size": "small"})); err != nil {
+		t.Fatal(err)
+	}
+	before := mustGet(ctx, t, ws, "watched")
+	watchCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	events, err := ws.Watch(watchCtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	target := widget("watched", nil)
+	target.SetNamespace(ns)
+	for name, patch := range map[string]client.Patch{
+		"MergePatch": client.RawPatch(types.MergePatchType, []byte(`{"spec":{"size":"huge"}}`)),
+		"JSONPatch":  client.RawPatch(types.JSONPatchType, []byte(`[{"op":"replace","path":"/spec/size","value":"huge"}]`)),
+	} {
+		if err := c.Client().Patch(ctx, target.DeepCopy(), patch); !hub.IsInvalid(err) {
+			t.Errorf("an invalid %s = %v, want Invalid", name, err)
+		}
+	}
+	if err := ws.Apply(ctx, widget("watched", map[string]any{"size": "huge"}), hub.ForceOwnership()); !hub.IsInvalid(err) {
+		t.Errorf("an invalid apply = %v, want Invalid", err)
+	}
+	if err := c.Client().Status().Patch(ctx, target.DeepCopy(), client.RawPatch(types.MergePatchType, []byte(`{"status":{"ready":"yes"}}`))); !hub.IsInvalid(err) {
+		t.Errorf("an invalid status patch = %v, want Invalid", err)
+	}
+	if err := ws.Apply(ctx, widget("ghost", map[string]any{"size": "huge"})); !hub.IsInvalid(err) {
+		t.Errorf("an invalid apply that would create = %v, want Invalid", err)
+	}
+	if got := mustGet(ctx, t, ws, "watched"); got.GetResourceVersion() != before.GetResourceVersion() {
+		t.Errorf("the refused writes moved the resourceVersion from %s to %s: something was written", before.GetResourceVersion(), got.GetResourceVersion())
+	}
+	if _, err := ws.Get(ctx, "ghost"); !hub.IsNotFound(err) {
+		t.Errorf("a refused apply left an object: %v", err)
+	}
+
+	// A valid write, conditional on the resourceVersion read before the
+	// refused ones, ends the watch: every event before it must be of a
+	// valid object.
+	valid := fmt.Sprintf(`{"metadata":{"resourceVersion":%q,"labels":{"marker":"done"}}}`, before.GetResourceVersion())
+	if err := c.Client().Patch(ctx, target.DeepCopy(), client.RawPatch(types.MergePatchType, []byte(valid))); err != nil {
+		t.Fatalf("a valid patch on the resourceVersion the refused writes left alone: %v", err)
+	}
+	timeout := time.After(waitTimeout)
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				t.Fatal("the watch ended before the valid write was seen")
+			}
+			if ev.Object == nil {
+				continue
+			}
+			if size, _, _ := unstructured.NestedString(ev.Object.Object, "spec", "size"); size != "small" || ev.Object.GetName() != "watched" {
+				t.Fatalf("a watcher saw %s %s with spec.size %q: a refused write was visible", ev.Type, ev.Object.GetName(), size)
+			}
+			if ready, found, _ := unstructured.NestedFieldNoCopy(ev.Object.Object, "status", "ready"); found {
+				t.Fatalf("a watcher saw %s %s with status.ready %v: a refused status write was visible", ev.Type, ev.Object.GetName(), ready)
+			}
+			if ev.Object.GetLabels()["marker"] == "done" {
+				return
+			}
+		case <-timeout:
+			t.Fatal("the valid write never reached the watcher")
+		}
 	}
 }
