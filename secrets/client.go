@@ -17,14 +17,6 @@ import (
 	"github.com/hubkit-dev/hubkit/hub"
 )
 
-// ManagedByLabel is the label Create puts on every secret
-// (hub.ManagedByLabel).
-const ManagedByLabel = hub.ManagedByLabel
-
-// DefaultManagedBy is the managed-by value of DigitalHub's resource manager
-// (kubernetes.secret.managed-by).
-const DefaultManagedBy = hub.DefaultManagedBy
-
 var secretKind = schema.GroupKind{Kind: "Secret"}
 
 // A Client manages the relevant secrets of one namespace, the hub.Client's.
@@ -40,12 +32,15 @@ type Option func(*Client)
 // WithFilter sets which secrets are relevant; by default all are.
 func WithFilter(f Filter) Option { return func(c *Client) { c.filter = f } }
 
-// WithManagedBy sets the value of the managed-by label Create adds.
+// WithManagedBy sets the value of the managed-by label (hub.ManagedByLabel)
+// Create adds; by default hub.DefaultManagedBy, the resource manager's
+// (kubernetes.secret.managed-by), so that what Hubkit and the resource manager make
+// see each other.
 func WithManagedBy(value string) Option { return func(c *Client) { c.managedBy = value } }
 
 // NewClient returns a Client over c.
 func NewClient(c *hub.Client, opts ...Option) *Client {
-	s := &Client{secrets: hub.For[*corev1.Secret](c), managedBy: DefaultManagedBy}
+	s := &Client{secrets: hub.For[*corev1.Secret](c), managedBy: hub.DefaultManagedBy}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -168,7 +163,7 @@ func (c *Client) Create(ctx context.Context, s SecretRequest, opts ...CreateOpti
 		return SecretInfo{}, err
 	}
 	secret := s.Build(ns)
-	secret.Labels = map[string]string{ManagedByLabel: c.managedBy}
+	secret.Labels = map[string]string{hub.ManagedByLabel: c.managedBy}
 	data, typ := secret.Data, secret.Type
 	err = c.secrets.Create(ctx, secret)
 	if err == nil || !hub.IsAlreadyExists(err) || !settings.replace {
@@ -187,7 +182,7 @@ func (c *Client) Create(ctx context.Context, s SecretRequest, opts ...CreateOpti
 		if existing.Labels == nil {
 			existing.Labels = map[string]string{}
 		}
-		existing.Labels[ManagedByLabel] = c.managedBy
+		existing.Labels[hub.ManagedByLabel] = c.managedBy
 		return nil
 	})
 	if err != nil {

@@ -20,7 +20,7 @@ var Domain = hub.Domain{
 
 func demoObjects(namespace string) []client.Object {
 	meta := func(name string) metav1.ObjectMeta {
-		return metav1.ObjectMeta{Namespace: namespace, Name: name, Labels: map[string]string{ManagedByLabel: DefaultManagedBy}}
+		return metav1.ObjectMeta{Namespace: namespace, Name: name, Labels: map[string]string{hub.ManagedByLabel: hub.DefaultManagedBy}}
 	}
 	return []client.Object{
 		&corev1.Secret{ObjectMeta: meta("warehouse-credentials"), Type: corev1.SecretTypeOpaque,

@@ -293,7 +293,7 @@ func TestCreate(t *testing.T) {
 			if diff := cmp.Diff(tc.wantData, got); diff != "" {
 				t.Errorf("\nReason: %s\nstored data: -want, +got:\n%s", tc.reason, diff)
 			}
-			if stored.Labels[secrets.ManagedByLabel] != secrets.DefaultManagedBy {
+			if stored.Labels[hub.ManagedByLabel] != hub.DefaultManagedBy {
 				t.Errorf("\nReason: %s\nlabels %v, want the managed-by label", tc.reason, stored.Labels)
 			}
 		})

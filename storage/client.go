@@ -17,16 +17,6 @@ import (
 	"github.com/hubkit-dev/hubkit/hub"
 )
 
-// ManagedByLabel is the label Create puts on every claim, with the client's
-// managed-by value (hub.ManagedByLabel).
-const ManagedByLabel = hub.ManagedByLabel
-
-// DefaultManagedBy is the managed-by value of DigitalHub's resource manager
-// (K8S_PVC_MANAGED_BY), whose PVC selector (K8S_SELECTOR_PVC) looks for it:
-// claims made through Hubkit and through the resource manager see each
-// other.
-const DefaultManagedBy = hub.DefaultManagedBy
-
 var claimKind = schema.GroupKind{Kind: "PersistentVolumeClaim"}
 
 // A Client manages the claims of one namespace, the hub.Client's.
@@ -40,7 +30,10 @@ type Client struct {
 // An Option configures a Client.
 type Option func(*Client)
 
-// WithManagedBy sets the value of the managed-by label Create adds.
+// WithManagedBy sets the value of the managed-by label (hub.ManagedByLabel)
+// Create adds; by default hub.DefaultManagedBy, the resource manager's
+// (K8S_PVC_MANAGED_BY), so that what Hubkit and the resource manager make
+// see each other.
 func WithManagedBy(value string) Option { return func(c *Client) { c.managedBy = value } }
 
 // WithStorageClasses limits the storage classes users may choose to these
@@ -52,7 +45,7 @@ func WithStorageClasses(names ...string) Option {
 // NewClient returns a Client over c. Which claims List shows is c's
 // relevance selector for PersistentVolumeClaims (hub.WithSelector).
 func NewClient(c *hub.Client, opts ...Option) *Client {
-	s := &Client{hub: c, claims: hub.For[*corev1.PersistentVolumeClaim](c), managedBy: DefaultManagedBy}
+	s := &Client{hub: c, claims: hub.For[*corev1.PersistentVolumeClaim](c), managedBy: hub.DefaultManagedBy}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -170,7 +163,7 @@ func (c *Client) Create(ctx context.Context, claim ClaimRequest) (ClaimInfo, err
 		return ClaimInfo{}, err
 	}
 	pvc := claim.Build(ns)
-	pvc.Labels = map[string]string{ManagedByLabel: c.managedBy}
+	pvc.Labels = map[string]string{hub.ManagedByLabel: c.managedBy}
 	if err := c.claims.Create(ctx, pvc); err != nil {
 		return ClaimInfo{}, err
 	}

@@ -23,7 +23,7 @@ func demoObjects(namespace string) []client.Object {
 	standard := "standard"
 	claim := func(name, size string) *corev1.PersistentVolumeClaim {
 		return &corev1.PersistentVolumeClaim{
-			ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name, Labels: map[string]string{ManagedByLabel: DefaultManagedBy}},
+			ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name, Labels: map[string]string{hub.ManagedByLabel: hub.DefaultManagedBy}},
 			Spec: corev1.PersistentVolumeClaimSpec{
 				StorageClassName: &standard, AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
 				Resources: corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse(size)}},

@@ -205,7 +205,7 @@ func TestCreateAndList(t *testing.T) {
 			if (got.Volume != "") != (tc.want.Phase == corev1.ClaimBound) {
 				t.Errorf("\nReason: %s\nvolume %q for phase %s", tc.reason, got.Volume, got.Phase)
 			}
-			if got.Labels[storage.ManagedByLabel] != storage.DefaultManagedBy || got.Created.IsZero() {
+			if got.Labels[hub.ManagedByLabel] != hub.DefaultManagedBy || got.Created.IsZero() {
 				t.Errorf("\nReason: %s\nlabels %v, created %v; want the managed-by label and a creation time", tc.reason, got.Labels, got.Created)
 			}
 			ignore := cmpopts.IgnoreFields(storage.ClaimInfo{}, "Volume", "Labels", "Created", "AccessModes", "VolumeMode")
