@@ -91,19 +91,6 @@ func WithExtensions(extensions ...string) DatabaseOption {
 	return func(d *DatabaseRequest) { d.Extensions = append(d.Extensions, extensions...) }
 }
 
-// splitList splits comma-separated input such as "public, analytics" into
-// its trimmed, non-empty items, the way a form field of schemas or
-// extensions is entered.
-func splitList(s string) []string {
-	var out []string
-	for item := range strings.SplitSeq(s, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
-}
-
 // validateIdentifier checks a PostgreSQL identifier: not empty, at most max
 // bytes, no NUL.
 func validateIdentifier(p *field.Path, value string, maxLen int) field.ErrorList {

@@ -1,6 +1,9 @@
 package databases
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // FuzzBuilders checks that no input makes the builders panic and that a
 // valid database builds a resource that the CRD accepts.
@@ -8,7 +11,7 @@ func FuzzBuilders(f *testing.F) {
 	f.Add("analytics", "analytics", "raw, curated", "postgis", "reporting", "READ", "creds")
 	f.Add("", "\x00", ",,", "", "", "ROOT", "Bad_Name")
 	f.Fuzz(func(t *testing.T, name, dbName, schemas, extensions, user, privileges, secret string) {
-		db := NewDatabase(name, WithDatabaseName(dbName), WithSchemas(splitList(schemas)...), WithExtensions(splitList(extensions)...))
+		db := NewDatabase(name, WithDatabaseName(dbName), WithSchemas(strings.Split(schemas, ",")...), WithExtensions(strings.Split(extensions, ",")...))
 		if len(db.Validate()) == 0 {
 			p := db.Build("ns")
 			if p.Name != name || p.Spec.Database == "" {

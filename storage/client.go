@@ -42,6 +42,37 @@ func WithStorageClasses(names ...string) Option {
 	return func(c *Client) { c.allowed = slices.Clone(names) }
 }
 
+// The resource manager's settings OptionsFromEnv reads.
+const (
+	// EnvManagedBy is the managed-by value claims are made with.
+	EnvManagedBy = "K8S_PVC_MANAGED_BY"
+	// EnvStorageClasses is a comma-separated allow-list of storage
+	// classes; empty allows every class.
+	EnvStorageClasses = "K8S_PVC_STORAGE_CLASSES"
+)
+
+// OptionsFromEnv returns the options DigitalHub's resource manager is
+// configured with, read through getenv (usually os.Getenv): the managed-by
+// value (K8S_PVC_MANAGED_BY) and the storage classes users may choose
+// (K8S_PVC_STORAGE_CLASSES, comma-separated). Unset variables give no
+// option: the defaults stay.
+func OptionsFromEnv(getenv func(string) string) []Option {
+	var opts []Option
+	if v := strings.TrimSpace(getenv(EnvManagedBy)); v != "" {
+		opts = append(opts, WithManagedBy(v))
+	}
+	var classes []string
+	for class := range strings.SplitSeq(getenv(EnvStorageClasses), ",") {
+		if class = strings.TrimSpace(class); class != "" {
+			classes = append(classes, class)
+		}
+	}
+	if len(classes) > 0 {
+		opts = append(opts, WithStorageClasses(classes...))
+	}
+	return opts
+}
+
 // NewClient returns a Client over c. Which claims List shows is c's
 // relevance selector for PersistentVolumeClaims (hub.WithSelector).
 func NewClient(c *hub.Client, opts ...Option) *Client {

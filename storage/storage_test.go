@@ -425,3 +425,51 @@ func TestWaitAndReadiness(t *testing.T) {
 		t.Errorf("Wait for a claim that does not exist = %v, want NotFound at once", err)
 	}
 }
+
+func TestOptionsFromEnv(t *testing.T) {
+	cases := map[string]struct {
+		reason        string
+		env           map[string]string
+		wantManagedBy string
+		wantClasses   []string
+	}{
+		"Unset": {
+			reason:        "Without the resource manager's settings the defaults stay: krm, every class.",
+			wantManagedBy: hub.DefaultManagedBy, wantClasses: []string{"archive", "fast", "local"},
+		},
+		"Both": {
+			reason:        "K8S_PVC_MANAGED_BY labels the claims; K8S_PVC_STORAGE_CLASSES, comma-separated with blanks, narrows the classes.",
+			env:           map[string]string{storage.EnvManagedBy: "dhcore", storage.EnvStorageClasses: " local , ,missing"},
+			wantManagedBy: "dhcore", wantClasses: []string{"local"},
+		},
+		"EmptyList": {
+			reason:        "An empty list allows every class, as in the resource manager.",
+			env:           map[string]string{storage.EnvStorageClasses: " , "},
+			wantManagedBy: hub.DefaultManagedBy, wantClasses: []string{"archive", "fast", "local"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			c, _ := newClient(t, fixture(), storage.OptionsFromEnv(func(k string) string { return tc.env[k] })...)
+			classes, err := c.StorageClasses(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make([]string, 0, len(classes))
+			for _, class := range classes {
+				got = append(got, class.Name)
+			}
+			if diff := cmp.Diff(tc.wantClasses, got); diff != "" {
+				t.Errorf("\nReason: %s\nclasses: -want, +got:\n%s", tc.reason, diff)
+			}
+			info, err := c.Create(ctx, storage.NewClaim("data", storage.Gi(1), storage.WithStorageClass("local")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Labels[hub.ManagedByLabel] != tc.wantManagedBy {
+				t.Errorf("\nReason: %s\nmanaged-by %q, want %q", tc.reason, info.Labels[hub.ManagedByLabel], tc.wantManagedBy)
+			}
+		})
+	}
+}

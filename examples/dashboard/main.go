@@ -24,7 +24,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -51,7 +50,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.namespace, "namespace", "", "the namespace to show (default: demo on the embedded cluster, K8S_NAMESPACE or default otherwise)")
 	fs.StringVar(&o.users, "users", "", "on a real cluster: the user file, name:bcrypt-hash per line")
 	fs.Usage = func() {
-		_, _ = fmt.Fprintf(fs.Output(), "Usage: dashboard [flags]\n\nRelevance selectors come from K8S_SELECTOR_SERVICE, _DEPLOYMENT, _JOB, _PVC, _QUOTA; the secret filter from K8S_SELECTOR_LABELS, _OWNERS, _ANNOTATIONS, _NAMES; the storage classes users may choose from K8S_PVC_STORAGE_CLASSES; KEEP_SECRET_NAME=true says the postgres-operator keeps user Secret names.\n\nFlags:\n")
+		_, _ = fmt.Fprintf(fs.Output(), "Usage: dashboard [flags]\n\nRelevance selectors come from K8S_SELECTOR_SERVICE, _DEPLOYMENT, _JOB, _PVC, _QUOTA; the secret filter from K8S_SELECTOR_LABELS, _OWNERS, _ANNOTATIONS, _NAMES; the claims' settings from K8S_PVC_MANAGED_BY and K8S_PVC_STORAGE_CLASSES; KEEP_SECRET_NAME=true says the postgres-operator keeps user Secret names.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -95,7 +94,7 @@ func newServer(ctx context.Context, o options, logger *slog.Logger) (*server, er
 	popts := []platform.Option{
 		platform.WithHubOptions(opts...),
 		platform.WithSecrets(secrets.WithFilter(filter)),
-		platform.WithStorage(storage.WithStorageClasses(listFromEnv(os.Getenv("K8S_PVC_STORAGE_CLASSES"))...)),
+		platform.WithStorage(storage.OptionsFromEnv(os.Getenv)...),
 	}
 	if os.Getenv("KEEP_SECRET_NAME") == "true" {
 		// The postgres-operator of this cluster keeps user Secret names.
@@ -182,16 +181,4 @@ func run(ctx context.Context, o options, logger *slog.Logger, ready chan<- strin
 		return fmt.Errorf("serving: %w", err)
 	}
 	return nil
-}
-
-// listFromEnv splits a comma-separated list, as DigitalHub's resource
-// manager writes its list settings; empty items are dropped.
-func listFromEnv(value string) []string {
-	var items []string
-	for item := range strings.SplitSeq(value, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			items = append(items, item)
-		}
-	}
-	return items
 }
