@@ -23,12 +23,12 @@ var Domain = hub.Domain{
 		{
 			ID: "postgres.db.movetokube.com", Title: "Databases", Object: &Postgres{},
 			Columns: []hub.Column{{Header: "Database", Path: "spec.database"}, {Header: "Drop on delete", Path: "spec.dropOnDelete"}},
-			Check:   checkPostgres,
+			Check:   hub.CheckOf(checkPostgres),
 		},
 		{
 			ID: "postgresusers.db.movetokube.com", Title: "Database users", Object: &PostgresUser{},
 			Columns: []hub.Column{{Header: "Database", Path: "spec.database"}, {Header: "Privileges", Path: "spec.privileges"}, {Header: "Role", Path: "status.postgresRole"}},
-			Check:   checkPostgresUser,
+			Check:   hub.CheckOf(checkPostgresUser),
 		},
 	},
 	Demo: func(namespace string) []client.Object {
@@ -94,11 +94,7 @@ func (s *reconcilerSettings) SetupWithManager(mgr manager.Manager, c *hub.Client
 // checkPostgres makes CreateDatabase's checks on a Postgres resource
 // written whole (by a REST API): the fields a DatabaseRequest would
 // default must be set.
-func checkPostgres(_ context.Context, _ *hub.Client, obj client.Object) (field.ErrorList, error) {
-	p, ok := obj.(*Postgres)
-	if !ok {
-		return nil, fmt.Errorf("databases: checking a %T as a Postgres", obj)
-	}
+func checkPostgres(_ context.Context, _ *hub.Client, p *Postgres) (field.ErrorList, error) {
 	var errs field.ErrorList
 	if p.Spec.Database == "" {
 		errs = append(errs, field.Required(field.NewPath("spec", "database"), "name the database in PostgreSQL"))
@@ -109,11 +105,7 @@ func checkPostgres(_ context.Context, _ *hub.Client, obj client.Object) (field.E
 // checkPostgresUser makes CreateUser's checks on a PostgresUser resource
 // written whole (by a REST API): the fields a UserRequest would default
 // must be set, and its Postgres resource must exist.
-func checkPostgresUser(ctx context.Context, c *hub.Client, obj client.Object) (field.ErrorList, error) {
-	u, ok := obj.(*PostgresUser)
-	if !ok {
-		return nil, fmt.Errorf("databases: checking a %T as a PostgresUser", obj)
-	}
+func checkPostgresUser(ctx context.Context, c *hub.Client, u *PostgresUser) (field.ErrorList, error) {
 	var errs field.ErrorList
 	for _, f := range []struct{ path, value string }{{"role", u.Spec.Role}, {"secretName", u.Spec.SecretName}, {"privileges", u.Spec.Privileges}} {
 		if f.value == "" {

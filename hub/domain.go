@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"flag"
+	"fmt"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -83,4 +84,17 @@ type Reconcilers interface {
 	// SetupWithManager runs the reconcilers in mgr, acting through c, and
 	// releases what they hold when mgr stops.
 	SetupWithManager(mgr manager.Manager, c *Client) error
+}
+
+// CheckOf makes a Kind's Check from a check of its API type T; an object
+// of another type is an error, never a panic.
+func CheckOf[T client.Object](check func(ctx context.Context, c *Client, obj T) (field.ErrorList, error)) func(context.Context, *Client, client.Object) (field.ErrorList, error) {
+	return func(ctx context.Context, c *Client, obj client.Object) (field.ErrorList, error) {
+		typed, ok := obj.(T)
+		if !ok {
+			var want T
+			return nil, fmt.Errorf("hub: a check of %T cannot check a %T", want, obj)
+		}
+		return check(ctx, c, typed)
+	}
 }

@@ -3,7 +3,6 @@ package objectstore
 import (
 	"context"
 	"flag"
-	"fmt"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -25,12 +24,12 @@ var Domain = hub.Domain{
 		{
 			ID: "buckets.minio.scc-digitalhub.github.io", Title: "Buckets", Object: &Bucket{},
 			Columns: []hub.Column{{Header: "Name in MinIO", Path: "spec.name"}, {Header: "Quota (bytes)", Path: "spec.quota"}},
-			Check:   checkBucket,
+			Check:   hub.CheckOf(checkBucket),
 		},
 		{
 			ID: "policies.minio.scc-digitalhub.github.io", Title: "Object store policies", Object: &Policy{},
 			Columns: []hub.Column{{Header: "Name in MinIO", Path: "spec.name"}},
-			Check:   checkPolicy,
+			Check:   hub.CheckOf(checkPolicy),
 		},
 		{
 			ID: "users.minio.scc-digitalhub.github.io", Title: "Object store users", Object: &User{},
@@ -38,7 +37,7 @@ var Domain = hub.Domain{
 			// The minio-operator keeps a user's secret key in its spec, in
 			// plain text.
 			SecretFields: []string{"spec.secretKey"},
-			Check:        checkUser,
+			Check:        hub.CheckOf(checkUser),
 		},
 	},
 	Demo: func(namespace string) []client.Object {
@@ -90,11 +89,7 @@ func (s *reconcilerSettings) SetupWithManager(mgr manager.Manager, c *hub.Client
 
 // checkBucket makes CreateBucket's checks on a Bucket written whole (by a
 // REST API).
-func checkBucket(_ context.Context, _ *hub.Client, obj client.Object) (field.ErrorList, error) {
-	b, ok := obj.(*Bucket)
-	if !ok {
-		return nil, fmt.Errorf("objectstore: checking a %T as a Bucket", obj)
-	}
+func checkBucket(_ context.Context, _ *hub.Client, b *Bucket) (field.ErrorList, error) {
 	var errs field.ErrorList
 	if b.Spec.Name == "" {
 		errs = append(errs, field.Required(field.NewPath("spec", "name"), "name the bucket in MinIO"))
@@ -104,11 +99,7 @@ func checkBucket(_ context.Context, _ *hub.Client, obj client.Object) (field.Err
 
 // checkPolicy makes CreatePolicy's checks on a Policy written whole (by a
 // REST API): its name, and its content parsed as an IAM policy.
-func checkPolicy(_ context.Context, _ *hub.Client, obj client.Object) (field.ErrorList, error) {
-	p, ok := obj.(*Policy)
-	if !ok {
-		return nil, fmt.Errorf("objectstore: checking a %T as a Policy", obj)
-	}
+func checkPolicy(_ context.Context, _ *hub.Client, p *Policy) (field.ErrorList, error) {
 	var errs field.ErrorList
 	if p.Spec.Name == "" {
 		errs = append(errs, field.Required(field.NewPath("spec", "name"), "name the policy in MinIO"))
@@ -122,10 +113,6 @@ func checkPolicy(_ context.Context, _ *hub.Client, obj client.Object) (field.Err
 
 // checkUser makes CreateUser's checks on a User written whole (by a REST
 // API): its keys, and that its policies exist.
-func checkUser(ctx context.Context, c *hub.Client, obj client.Object) (field.ErrorList, error) {
-	u, ok := obj.(*User)
-	if !ok {
-		return nil, fmt.Errorf("objectstore: checking a %T as a User", obj)
-	}
+func checkUser(ctx context.Context, c *hub.Client, u *User) (field.ErrorList, error) {
 	return NewClient(c).checkUser(ctx, userRequestOf(u))
 }
