@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -50,4 +51,33 @@ func ExampleClient_CreateUser() {
 	// Output:
 	// User.minio.scc-digitalhub.github.io "etl" is invalid: spec.policies[1]: Not found: "missing-policy"
 	// datasets 10737418240 [datasets-rw] Ready
+}
+
+// WaitForBucket waits, as long as its context lets it, until the operator
+// reports the bucket ready; Readiness reads its status the way every
+// domain reads one.
+func ExampleClient_WaitForBucket() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	scheme, err := hub.NewScheme(objectstore.AddToScheme)
+	if err != nil {
+		log.Print(err)
+		return
+	}
+	f := hubtest.NewFake(hubtest.Standalone(), hubtest.WithScheme(scheme), hubtest.WithCRDs(objectstore.CRDs()...),
+		hubtest.WithSimulators(objectstoretest.NewOperator()),
+		hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
+	store := objectstore.NewClient(f.Hub(hub.WithNamespace("team-a")))
+
+	if _, err := store.CreateBucket(ctx, objectstore.NewBucket("logs")); err != nil {
+		log.Print(err)
+		return
+	}
+	bucket, err := store.WaitForBucket(ctx, "logs")
+	if err != nil {
+		log.Print(err)
+		return
+	}
+	fmt.Println(bucket.Readiness())
+	// Output: Ready
 }

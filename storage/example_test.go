@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
@@ -83,4 +84,24 @@ func ExampleClient_Delete() {
 	// Output:
 	// true [notebook]
 	// <nil>
+}
+
+// Wait waits, as long as its context lets it, until a claim is bound;
+// Readiness reads its state the way every domain reads a status.
+func ExampleClient_Wait() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	claims := storage.NewClient(exampleHub())
+	if _, err := claims.Create(ctx, storage.NewClaim("scratch", storage.Gi(1), storage.WithStorageClass("fast"))); err != nil {
+		log.Print(err)
+		return
+	}
+	claim, err := claims.Wait(ctx, "scratch")
+	if err != nil {
+		log.Print(err)
+		return
+	}
+	r := claim.Readiness()
+	fmt.Println(r.Ready, r.State)
+	// Output: true Bound
 }
