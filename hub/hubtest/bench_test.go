@@ -1,7 +1,6 @@
 package hubtest_test
 
 import (
-	"context"
 	"strconv"
 	"testing"
 
@@ -13,71 +12,33 @@ import (
 
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
+	"github.com/hubkit-dev/hubkit/hub/hubtest/conformance"
 )
 
-// roundSize is the number of objects one round creates, reads, lists and
-// updates.
-const roundSize = 1000
-
-// round creates roundSize ConfigMaps, gets each, lists them and updates
-// each: the workload the README's performance bar is stated for.
-func round(b *testing.B, c client.Client) {
-	b.Helper()
-	ctx := context.Background()
-	for i := range roundSize {
-		cm := &corev1.ConfigMap{
-			ObjectMeta: metav1.ObjectMeta{Namespace: "bench", Name: "cm-" + strconv.Itoa(i), Labels: map[string]string{"round": "yes"}},
-			Data:       map[string]string{"index": strconv.Itoa(i)},
-		}
-		if err := c.Create(ctx, cm); err != nil {
-			b.Fatal(err)
-		}
-	}
-	for i := range roundSize {
-		cm := &corev1.ConfigMap{}
-		if err := c.Get(ctx, client.ObjectKey{Namespace: "bench", Name: "cm-" + strconv.Itoa(i)}, cm); err != nil {
-			b.Fatal(err)
-		}
-		cm.Data["updated"] = "yes"
-		if err := c.Update(ctx, cm); err != nil {
-			b.Fatal(err)
-		}
-	}
-	var list corev1.ConfigMapList
-	if err := c.List(ctx, &list, client.InNamespace("bench"), client.MatchingLabels{"round": "yes"}); err != nil {
+// BenchmarkRound runs the README's round (create, get, update n
+// ConfigMaps, list them) on hubtest's fake and, side by side, on
+// controller-runtime's bare fake client, at each of conformance.RoundSizes;
+// the e2e suite's BenchmarkRound runs it on the real cluster. Compare with
+// benchstat; the figure to read is ns/req.
+func BenchmarkRound(b *testing.B) {
+	scheme, err := hub.NewScheme()
+	if err != nil {
 		b.Fatal(err)
 	}
-	if len(list.Items) != roundSize {
-		b.Fatalf("listed %d objects, want %d", len(list.Items), roundSize)
+	mapper := testrestmapper.TestOnlyStaticRESTMapper(scheme)
+	namespace := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "bench"}}
+	for _, n := range conformance.RoundSizes {
+		size := "n=" + strconv.Itoa(n)
+		b.Run("hubtest/"+size, func(b *testing.B) {
+			conformance.BenchmarkRound(b, n, func(b *testing.B) (client.Client, string) {
+				b.Helper()
+				return hubtest.NewFake(b, hubtest.WithObjects(namespace.DeepCopy())).Client(), "bench"
+			})
+		})
+		b.Run("controller-runtime-fake/"+size, func(b *testing.B) {
+			conformance.BenchmarkRound(b, n, func(*testing.B) (client.Client, string) {
+				return fake.NewClientBuilder().WithScheme(scheme).WithRESTMapper(mapper).WithObjects(namespace.DeepCopy()).Build(), "bench"
+			})
+		})
 	}
-}
-
-// BenchmarkRound compares a round of 1,000 objects on hubtest's fake with
-// the same round on controller-runtime's bare fake client; compare the two
-// with benchstat. Each iteration starts from an empty cluster.
-func BenchmarkRound(b *testing.B) {
-	b.Run("controller-runtime-fake", func(b *testing.B) {
-		scheme, err := hub.NewScheme()
-		if err != nil {
-			b.Fatal(err)
-		}
-		mapper := testrestmapper.TestOnlyStaticRESTMapper(scheme)
-		b.ReportAllocs()
-		for b.Loop() {
-			b.StopTimer()
-			c := fake.NewClientBuilder().WithScheme(scheme).WithRESTMapper(mapper).
-				WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "bench"}}).Build()
-			b.StartTimer()
-			round(b, c)
-		}
-	})
-	b.Run("hubtest", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			b.StopTimer()
-			f := hubtest.NewFake(b, hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "bench"}}))
-			b.StartTimer()
-			round(b, f.Client())
-		}
-	})
 }

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -22,11 +23,11 @@ const defaultStorageClassAnnotation = "storageclass.kubernetes.io/is-default-cla
 // scheduler and the kubelet that tests of platform code lean on.
 func builtinControllers() []Simulator {
 	return []Simulator{
-		SimulatorFunc(deploymentController),
-		SimulatorFunc(claimBinder),
-		SimulatorFunc(podRunner),
-		SimulatorFunc(jobStarter),
-		SimulatorFunc(namespacePublisher),
+		SimulatorOf(deploymentController, schema.GroupKind{Group: appsv1.GroupName, Kind: "Deployment"}),
+		SimulatorOf(claimBinder, schema.GroupKind{Kind: "PersistentVolumeClaim"}),
+		SimulatorOf(podRunner, schema.GroupKind{Kind: "Pod"}),
+		SimulatorOf(jobStarter, schema.GroupKind{Group: batchv1.GroupName, Kind: "Job"}),
+		SimulatorOf(namespacePublisher, schema.GroupKind{Kind: "Namespace"}),
 	}
 }
 

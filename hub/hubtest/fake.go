@@ -43,8 +43,11 @@ type Fake struct {
 	index    *objectIndex
 	hubOpts  []hub.Option
 
-	mu         sync.RWMutex
-	raw        client.WithWatch
+	mu  sync.RWMutex
+	raw client.WithWatch
+	// store is raw's object store, read directly where nothing but the
+	// stored object is wanted.
+	store      *fieldTracker
 	mapper     *swappableMapper
 	schemas    map[schema.GroupVersionKind]*crSchema
 	simulators []Simulator
@@ -154,7 +157,7 @@ func newFake(tb testing.TB, opts []FakeOption) (*Fake, error) {
 	f.client = &fakeClient{f: f}
 	f.simulators = append(builtinControllers(), s.simulators...)
 	f.mapper.set(testrestmapper.TestOnlyStaticRESTMapper(f.scheme))
-	f.raw = f.build(nil)
+	f.raw, f.store = f.build(nil)
 	if s.async {
 		f.startAsync()
 	}
@@ -202,8 +205,9 @@ func (f *Fake) registerUnstructuredLocked(kinds map[schema.GroupVersionKind]*crS
 	}
 }
 
-// build makes the underlying controller-runtime fake, holding objs.
-func (f *Fake) build(objs []client.Object) client.WithWatch {
+// build makes the underlying controller-runtime fake, holding objs, and
+// returns it with its store.
+func (f *Fake) build(objs []client.Object) (client.WithWatch, *fieldTracker) {
 	// Built-in kinds with a status subresource that controller-runtime's
 	// fake does not know of.
 	statusKinds := []client.Object{&corev1.ResourceQuota{}}
@@ -214,19 +218,42 @@ func (f *Fake) build(objs []client.Object) client.WithWatch {
 			statusKinds = append(statusKinds, u)
 		}
 	}
+	store := newFieldTracker(f.scheme)
 	return fake.NewClientBuilder().
 		WithScheme(f.scheme).
 		WithRESTMapper(f.mapper).
+		WithObjectTracker(store).
 		WithReturnManagedFields().
 		WithStatusSubresource(statusKinds...).
 		WithObjects(objs...).
-		Build()
+		Build(), store
+}
+
+// stored returns a copy of the object of kind gvk at key as the store
+// holds it (typed when the scheme has a Go type for gvk), without the
+// encoding round trip of a client read: for the fake's own bookkeeping.
+func (f *Fake) stored(gvk schema.GroupVersionKind, key client.ObjectKey) (client.Object, error) {
+	f.mu.RLock()
+	store := f.store
+	f.mu.RUnlock()
+	gvr, _ := meta.UnsafeGuessKindToResource(gvk)
+	obj, err := store.Get(gvr, key.Namespace, key.Name)
+	if err != nil {
+		return nil, err
+	}
+	cobj, ok := obj.(client.Object)
+	if !ok {
+		return nil, fmt.Errorf("hubtest: the store holds a %T for %s", obj, gvk)
+	}
+	cobj.GetObjectKind().SetGroupVersionKind(gvk)
+	return cobj, nil
 }
 
 // scratch makes a throwaway store of one kind, with its schema s, holding
 // seed: where a patch or an apply is tried before it is made for real.
 func (f *Fake) scratch(gvk schema.GroupVersionKind, s *crSchema, seed []client.Object) client.WithWatch {
-	b := fake.NewClientBuilder().WithScheme(f.scheme).WithRESTMapper(f.mapper).WithReturnManagedFields().WithObjects(seed...)
+	b := fake.NewClientBuilder().WithScheme(f.scheme).WithRESTMapper(f.mapper).WithObjectTracker(newFieldTracker(f.scheme)).
+		WithReturnManagedFields().WithObjects(seed...)
 	if s.hasStatus {
 		u := &unstructured.Unstructured{}
 		u.SetGroupVersionKind(gvk)
@@ -350,7 +377,7 @@ func (f *Fake) InstallCRDs(ctx context.Context, crds ...*apiextensionsv1.CustomR
 	maps.Copy(f.schemas, compiled)
 	f.registerUnstructuredLocked(compiled)
 	f.mapper.set(f.mapperLocked())
-	f.raw = f.build(existing)
+	f.raw, f.store = f.build(existing)
 	f.mu.Unlock()
 
 	for _, crd := range crds {

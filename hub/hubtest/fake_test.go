@@ -807,3 +807,26 @@ func TestAsyncControllers(t *testing.T) {
 		t.Errorf("a deployment after Settle = %+v, %v; want 2 available", got.Status, err)
 	}
 }
+
+// A simulator made with SimulatorOf sees the events of its kinds only.
+func TestSimulatorOfSeesItsKindsOnly(t *testing.T) {
+	ctx := t.Context()
+	var seen []string
+	secretsOnly := hubtest.SimulatorOf(func(_ context.Context, _ *hubtest.Fake, ev hubtest.Event) error {
+		seen = append(seen, string(ev.Type)+" "+ev.Kind.Kind+" "+ev.Object.GetName())
+		return nil
+	}, schema.GroupKind{Kind: "Secret"})
+	f := hubtest.NewFake(t, hubtest.WithSimulators(secretsOnly))
+	c := f.Client()
+	for _, obj := range []client.Object{
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "settings"}},
+		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "token"}},
+	} {
+		if err := c.Create(ctx, obj); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff([]string{"Created Secret token"}, seen); diff != "" {
+		t.Errorf("events a Secret simulator saw: -want, +got:\n%s", diff)
+	}
+}

@@ -2,6 +2,7 @@ package hubtest
 
 import (
 	"context"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -55,6 +56,38 @@ type SimulatorFunc func(ctx context.Context, f *Fake, ev Event) error
 // Simulate calls fn.
 func (fn SimulatorFunc) Simulate(ctx context.Context, f *Fake, ev Event) error { return fn(ctx, f, ev) }
 
+// A KindSimulator is a Simulator that reacts to objects of a few kinds
+// only, which it names; the Fake calls it for those alone, and spares the
+// copies an event of any other kind would cost. Make one with
+// SimulatorOf.
+type KindSimulator interface {
+	Simulator
+	Kinds() []schema.GroupKind
+}
+
+// SimulatorOf returns a Simulator that calls fn for events of the given
+// kinds only.
+func SimulatorOf(fn SimulatorFunc, kinds ...schema.GroupKind) KindSimulator {
+	return kindSimulator{fn: fn, kinds: kinds}
+}
+
+type kindSimulator struct {
+	fn    SimulatorFunc
+	kinds []schema.GroupKind
+}
+
+func (s kindSimulator) Simulate(ctx context.Context, f *Fake, ev Event) error {
+	return s.fn(ctx, f, ev)
+}
+
+func (s kindSimulator) Kinds() []schema.GroupKind { return s.kinds }
+
+// reactsTo tells whether sim wants events of kind gk.
+func reactsTo(sim Simulator, gk schema.GroupKind) bool {
+	ks, ok := sim.(KindSimulator)
+	return !ok || slices.Contains(ks.Kinds(), gk)
+}
+
 // maxSimulationDepth bounds how deep Simulators may react to each other's
 // writes before the Fake calls it a loop.
 const maxSimulationDepth = 32
@@ -65,6 +98,12 @@ type depthKey struct{}
 // returns under WithAsyncControllers. Simulator errors fail the test: they
 // mean the simulation itself is broken.
 func (f *Fake) dispatch(ctx context.Context, typ EventType, gvk schema.GroupVersionKind, obj, old client.Object) {
+	f.mu.RLock()
+	anyone := slices.ContainsFunc(f.simulators, func(sim Simulator) bool { return reactsTo(sim, gvk.GroupKind()) })
+	f.mu.RUnlock()
+	if !anyone {
+		return
+	}
 	if f.async != nil {
 		f.async.push(ctx, typ, gvk, obj, old)
 		return
@@ -84,6 +123,9 @@ func (f *Fake) dispatchNow(ctx context.Context, typ EventType, gvk schema.GroupV
 	sims := append([]Simulator(nil), f.simulators...)
 	f.mu.RUnlock()
 	for _, sim := range sims {
+		if !reactsTo(sim, gvk.GroupKind()) {
+			continue
+		}
 		copied, ok := obj.DeepCopyObject().(client.Object)
 		if !ok {
 			continue
