@@ -42,3 +42,26 @@ func BenchmarkRound(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWatch measures how many events a watch delivers per second
+// while objects are created, on hubtest's fake and on controller-runtime's.
+func BenchmarkWatch(b *testing.B) {
+	scheme, err := hub.NewScheme()
+	if err != nil {
+		b.Fatal(err)
+	}
+	mapper := testrestmapper.TestOnlyStaticRESTMapper(scheme)
+	namespace := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "bench"}}
+	const n = 1000
+	b.Run("hubtest", func(b *testing.B) {
+		conformance.BenchmarkWatch(b, n, func(b *testing.B) (client.WithWatch, string) {
+			b.Helper()
+			return hubtest.NewFake(b, hubtest.WithObjects(namespace.DeepCopy())).Client(), "bench"
+		})
+	})
+	b.Run("controller-runtime-fake", func(b *testing.B) {
+		conformance.BenchmarkWatch(b, n, func(*testing.B) (client.WithWatch, string) {
+			return fake.NewClientBuilder().WithScheme(scheme).WithRESTMapper(mapper).WithObjects(namespace.DeepCopy()).Build(), "bench"
+		})
+	})
+}

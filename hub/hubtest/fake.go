@@ -47,7 +47,9 @@ type Fake struct {
 	raw client.WithWatch
 	// store is raw's object store, read directly where nothing but the
 	// stored object is wanted.
-	store      *fieldTracker
+	store *fieldTracker
+	// watchers are the open watches of the store, kept across rebuilds.
+	watchers   *watchers
 	mapper     *swappableMapper
 	schemas    map[schema.GroupVersionKind]*crSchema
 	simulators []Simulator
@@ -150,6 +152,7 @@ func newFake(tb testing.TB, opts []FakeOption) (*Fake, error) {
 		recorder: &Recorder{Scheme: s.scheme},
 		faults:   &faults{},
 		index:    newObjectIndex(),
+		watchers: newWatchers(),
 		hubOpts:  s.hubOpts,
 		schemas:  map[schema.GroupVersionKind]*crSchema{},
 		mapper:   &swappableMapper{},
@@ -218,7 +221,7 @@ func (f *Fake) build(objs []client.Object) (client.WithWatch, *fieldTracker) {
 			statusKinds = append(statusKinds, u)
 		}
 	}
-	store := newFieldTracker(f.scheme)
+	store := newFieldTracker(f.scheme, f.watchers)
 	return fake.NewClientBuilder().
 		WithScheme(f.scheme).
 		WithRESTMapper(f.mapper).
@@ -252,7 +255,7 @@ func (f *Fake) stored(gvk schema.GroupVersionKind, key client.ObjectKey) (client
 // scratch makes a throwaway store of one kind, with its schema s, holding
 // seed: where a patch or an apply is tried before it is made for real.
 func (f *Fake) scratch(gvk schema.GroupVersionKind, s *crSchema, seed []client.Object) client.WithWatch {
-	b := fake.NewClientBuilder().WithScheme(f.scheme).WithRESTMapper(f.mapper).WithObjectTracker(newFieldTracker(f.scheme)).
+	b := fake.NewClientBuilder().WithScheme(f.scheme).WithRESTMapper(f.mapper).WithObjectTracker(newFieldTracker(f.scheme, nil)).
 		WithReturnManagedFields().WithObjects(seed...)
 	if s.hasStatus {
 		u := &unstructured.Unstructured{}

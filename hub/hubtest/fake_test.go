@@ -830,3 +830,47 @@ func TestSimulatorOfSeesItsKindsOnly(t *testing.T) {
 		t.Errorf("events a Secret simulator saw: -want, +got:\n%s", diff)
 	}
 }
+
+// A watch whose reader is away while a burst of writes happens neither
+// fails a write nor loses an event (client-go's tracker panics once 100
+// events wait), and it keeps reporting across a CRD install, which rebuilds
+// the store.
+func TestWatchQueuesABurst(t *testing.T) {
+	ctx := t.Context()
+	f := hubtest.NewFake(t)
+	w, err := f.Client().Watch(ctx, &corev1.ConfigMapList{}, client.InNamespace("default"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	const burst = 500
+	for i := range burst {
+		if err := f.Client().Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: fmt.Sprintf("cm-%03d", i)}}); err != nil {
+			t.Fatalf("create %d while nobody reads the watch: %v", i, err)
+		}
+	}
+	crd, err := conformance.WidgetCRD()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.InstallCRDs(ctx, crd); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Client().Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "after-install"}}); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for len(names) < burst+1 {
+		select {
+		case ev := <-w.ResultChan():
+			if cm, ok := ev.Object.(*corev1.ConfigMap); ok && ev.Type == "ADDED" && cm.Name != "kube-root-ca.crt" {
+				names = append(names, cm.Name)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("the watch delivered %d of %d events", len(names), burst+1)
+		}
+	}
+	if names[0] != "cm-000" || names[burst-1] != fmt.Sprintf("cm-%03d", burst-1) || names[burst] != "after-install" {
+		t.Errorf("events out of order: first %s, last of the burst %s, then %s", names[0], names[burst-1], names[burst])
+	}
+}

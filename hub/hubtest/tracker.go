@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/apimachinery/pkg/util/managedfields"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/applyconfigurations"
 	"k8s.io/client-go/kubernetes/scheme"
 	clienttesting "k8s.io/client-go/testing"
@@ -30,6 +31,7 @@ type fieldTracker struct {
 
 	scheme    *runtime.Scheme
 	converter managedfields.TypeConverter
+	watchers  *watchers
 
 	mu       sync.RWMutex
 	kinds    map[schema.GroupVersionResource]schema.GroupVersionKind
@@ -38,9 +40,11 @@ type fieldTracker struct {
 
 var _ clienttesting.ObjectTracker = (*fieldTracker)(nil)
 
-// newFieldTracker returns an empty store for the kinds of s.
-func newFieldTracker(s *runtime.Scheme) *fieldTracker {
+// newFieldTracker returns an empty store for the kinds of s, reporting its
+// changes to ws (nil: a store nobody watches).
+func newFieldTracker(s *runtime.Scheme, ws *watchers) *fieldTracker {
 	return &fieldTracker{
+		watchers:      ws,
 		ObjectTracker: clienttesting.NewObjectTracker(s, serializer.NewCodecFactory(s).UniversalDecoder()),
 		scheme:        s,
 		converter:     firstTypeConverter{clientGoTypeConverter(), managedfields.NewDeducedTypeConverter()},
@@ -151,7 +155,11 @@ func (t *fieldTracker) Create(gvr schema.GroupVersionResource, obj runtime.Objec
 	if err != nil {
 		return err
 	}
-	return t.ObjectTracker.Create(gvr, managed, ns, o)
+	if err := t.ObjectTracker.Create(gvr, managed, ns, o); err != nil {
+		return err
+	}
+	t.report(gvr, ns, objMeta.GetName(), watch.Added)
+	return nil
 }
 
 // Update stores obj with its managed fields moved on by the update.
@@ -164,7 +172,11 @@ func (t *fieldTracker) Update(gvr schema.GroupVersionResource, obj runtime.Objec
 	if err != nil {
 		return err
 	}
-	return t.ObjectTracker.Update(gvr, managed, ns, o)
+	if err := t.ObjectTracker.Update(gvr, managed, ns, o); err != nil {
+		return err
+	}
+	t.reportOf(gvr, ns, managed, watch.Modified)
+	return nil
 }
 
 // Patch stores the patched object with its managed fields moved on.
@@ -177,7 +189,11 @@ func (t *fieldTracker) Patch(gvr schema.GroupVersionResource, patched runtime.Ob
 	if err != nil {
 		return err
 	}
-	return t.ObjectTracker.Patch(gvr, managed, ns, opts...)
+	if err := t.ObjectTracker.Patch(gvr, managed, ns, opts...); err != nil {
+		return err
+	}
+	t.reportOf(gvr, ns, managed, watch.Modified)
+	return nil
 }
 
 // updated returns obj with the managed fields an update by manager gives
@@ -236,9 +252,61 @@ func (t *fieldTracker) Apply(gvr schema.GroupVersionResource, config runtime.Obj
 		return err
 	}
 	if !exists {
-		return t.ObjectTracker.Create(gvr, applied, ns, metav1.CreateOptions{DryRun: o.DryRun, FieldManager: o.FieldManager, FieldValidation: o.FieldValidation})
+		err = t.ObjectTracker.Create(gvr, applied, ns, metav1.CreateOptions{DryRun: o.DryRun, FieldManager: o.FieldManager, FieldValidation: o.FieldValidation})
+	} else {
+		err = t.ObjectTracker.Update(gvr, applied, ns, metav1.UpdateOptions{DryRun: o.DryRun, FieldManager: o.FieldManager, FieldValidation: o.FieldValidation})
 	}
-	return t.ObjectTracker.Update(gvr, applied, ns, metav1.UpdateOptions{DryRun: o.DryRun, FieldManager: o.FieldManager, FieldValidation: o.FieldValidation})
+	if err != nil {
+		return err
+	}
+	typ := watch.Modified
+	if !exists {
+		typ = watch.Added
+	}
+	t.report(gvr, ns, configMeta.GetName(), typ)
+	return nil
+}
+
+// Delete removes the object and reports it gone.
+func (t *fieldTracker) Delete(gvr schema.GroupVersionResource, ns, name string, opts ...metav1.DeleteOptions) error {
+	var last runtime.Object
+	if t.watchers.has(gvr) {
+		last, _ = t.Get(gvr, ns, name)
+	}
+	if err := t.ObjectTracker.Delete(gvr, ns, name, opts...); err != nil {
+		return err
+	}
+	if last != nil {
+		t.watchers.notify(gvr, ns, watch.Deleted, last)
+	}
+	return nil
+}
+
+// Watch opens a watch of gvr in namespace ns ("" for all) whose events
+// queue without bound (see watchers).
+func (t *fieldTracker) Watch(gvr schema.GroupVersionResource, ns string, _ ...metav1.ListOptions) (watch.Interface, error) {
+	if t.watchers == nil {
+		return nil, errors.New("hubtest: this store is not watched")
+	}
+	return t.watchers.watch(gvr, ns), nil
+}
+
+// report tells the watches of gvr of a change to the object called name,
+// as now stored.
+func (t *fieldTracker) report(gvr schema.GroupVersionResource, ns, name string, typ watch.EventType) {
+	if !t.watchers.has(gvr) {
+		return
+	}
+	if obj, err := t.Get(gvr, ns, name); err == nil {
+		t.watchers.notify(gvr, ns, typ, obj)
+	}
+}
+
+// reportOf is report for the object obj names.
+func (t *fieldTracker) reportOf(gvr schema.GroupVersionResource, ns string, obj runtime.Object, typ watch.EventType) {
+	if objMeta, err := meta.Accessor(obj); err == nil {
+		t.report(gvr, ns, objMeta.GetName(), typ)
+	}
 }
 
 // oneOption returns the one options value a tracker call may carry.
