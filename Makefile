@@ -25,7 +25,7 @@ COVERAGE_PACKAGES := hub hub/reconcile storage secrets
 
 FUZZTIME ?= 30s
 
-.PHONY: test unit e2e lint generate tools cluster-tools test-servers fuzz bench clean help
+.PHONY: test unit e2e lint generate tools cluster-tools test-servers fuzz bench bench-fake-vs-real clean help
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -90,6 +90,15 @@ fuzz: ## Run every fuzz test for FUZZTIME each (default 30s) and keep the corpus
 bench: ## Run the benchmarks, for comparison with benchstat.
 	@mkdir -p $(OUT)
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee $(OUT)/bench.txt
+
+# BENCH_COUNT repeats each side-by-side benchmark, for benchstat.
+BENCH_COUNT ?= 1
+
+bench-fake-vs-real: cluster-tools ## hubtest, controller-runtime's fake and the real cluster side by side (the README's table): the round at 100, 1,000 and 10,000 objects, and a watch.
+	@mkdir -p $(OUT)
+	{ $(GO) test -run '^$$' -bench 'BenchmarkRound|BenchmarkWatch' -benchtime 1x -count $(BENCH_COUNT) -timeout 30m ./hub/hubtest/ && \
+	  $(GO) test -tags e2e -run '^$$' -bench 'BenchmarkRound|BenchmarkWatch' -benchtime 1x -count $(BENCH_COUNT) -timeout 30m ./e2e/ ; } \
+	  | tee $(OUT)/bench-fake-vs-real.txt
 
 clean: ## Remove test output (bin/ is kept: its tools are versioned).
 	rm -rf $(OUT)
