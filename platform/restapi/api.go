@@ -18,6 +18,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -43,6 +44,41 @@ type apiError struct {
 	Error     string `json:"error"`
 	Message   string `json:"message"`
 	Path      string `json:"path"`
+	// Fields names each invalid field of a refused write, so that a form
+	// shows each message next to its field; Hubkit's addition to the
+	// resource manager's error JSON, absent from other errors.
+	Fields []fieldError `json:"fields,omitempty"`
+}
+
+// A fieldError is one invalid field of a refused write.
+type fieldError struct {
+	// Field is the field's path in the object: "spec.database",
+	// "spec.policies[0]", "metadata.name".
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// fieldErrors lists the invalid fields err names: a *hub.ValidationError's,
+// or the causes of the API server's Invalid answer.
+func fieldErrors(err error) []fieldError {
+	if ve, ok := errors.AsType[*hub.ValidationError](err); ok {
+		out := make([]fieldError, 0, len(ve.Errors))
+		for _, e := range ve.Errors {
+			out = append(out, fieldError{Field: e.Field, Message: e.ErrorBody()})
+		}
+		return out
+	}
+	var status apierrors.APIStatus
+	if !errors.As(err, &status) || status.Status().Details == nil {
+		return nil
+	}
+	var out []fieldError
+	for _, cause := range status.Status().Details.Causes {
+		if cause.Field != "" {
+			out = append(out, fieldError{Field: cause.Field, Message: cause.Message})
+		}
+	}
+	return out
 }
 
 // writeError answers with the resource manager's error JSON, choosing the
@@ -67,7 +103,11 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, workloads.ErrLogsUnavailable):
 		status = http.StatusNotImplemented
 	}
-	writeErrorStatus(w, r, status, err.Error())
+	writeJSON(w, status, apiError{
+		Timestamp: time.Now().UTC().Format(time.RFC3339Nano), Status: status,
+		Error: http.StatusText(status), Message: err.Error(), Path: r.URL.Path,
+		Fields: fieldErrors(err),
+	})
 }
 
 // writeErrorStatus answers with the error JSON of status. Errors are always
