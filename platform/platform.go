@@ -20,6 +20,7 @@ import (
 
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/crs"
 	"github.com/hubkit-dev/hubkit/hub/workloads"
 	"github.com/hubkit-dev/hubkit/objectstore"
 	"github.com/hubkit-dev/hubkit/secrets"
@@ -32,6 +33,7 @@ import (
 // scheme, the CRDs, the operator's reconcilers and flags, the demo data and
 // the e2e setup come from this list.
 var domains = []hub.Domain{
+	crs.Domain,
 	workloads.Domain,
 	storage.Domain,
 	secrets.Domain,

@@ -62,7 +62,7 @@ func (c *fakeClient) tracksGeneration(gvk schema.GroupVersionKind) bool {
 // leave its status alone.
 func (c *fakeClient) hasStatusSubresource(gvk schema.GroupVersionKind) bool {
 	if s := c.f.schemaFor(gvk); s != nil {
-		return s.hasStatus
+		return s.HasStatus
 	}
 	return true
 }
@@ -233,10 +233,10 @@ func (c *fakeClient) Create(ctx context.Context, obj client.Object, opts ...clie
 		if err != nil {
 			return err
 		}
-		if s.hasStatus {
+		if s.HasStatus {
 			delete(content, "status")
 		}
-		if errs := s.admit(ctx, content, nil); len(errs) > 0 {
+		if errs := s.Admit(ctx, content, nil); len(errs) > 0 {
 			return c.invalid(gvk, obj.GetName(), errs)
 		}
 		if err := fromMap(content, obj); err != nil {
@@ -398,7 +398,7 @@ func (c *fakeClient) admitUpdate(ctx context.Context, gvk schema.GroupVersionKin
 		}
 	}
 	if s != nil {
-		if errs := s.admit(ctx, content, oldContent); len(errs) > 0 {
+		if errs := s.Admit(ctx, content, oldContent); len(errs) > 0 {
 			return 0, c.invalid(gvk, obj.GetName(), errs)
 		}
 	}
@@ -576,7 +576,7 @@ func (c *fakeClient) settle(ctx context.Context, gvk schema.GroupVersionKind, ke
 	}
 	want := runtime.DeepCopyJSON(content)
 	if s := c.f.schemaFor(gvk); s != nil {
-		if errs := s.admit(ctx, want, oldContent); len(errs) > 0 {
+		if errs := s.Admit(ctx, want, oldContent); len(errs) > 0 {
 			if err := c.undo(ctx, stored, old); err != nil {
 				return nil, fmt.Errorf("hubtest: undoing an invalid write: %w", err)
 			}
@@ -664,7 +664,7 @@ func (c *fakeClient) refuseInvalid(ctx context.Context, gvk schema.GroupVersionK
 			return err
 		}
 	}
-	if errs := s.admit(ctx, content, oldContent); len(errs) > 0 {
+	if errs := s.Admit(ctx, content, oldContent); len(errs) > 0 {
 		return c.invalid(gvk, key.Name, errs)
 	}
 	return nil
@@ -755,7 +755,7 @@ func (s *fakeSubResourceClient) Update(ctx context.Context, obj client.Object, o
 			return err
 		}
 		content["status"] = incoming["status"]
-		if errs := schema.admit(ctx, content, oldContent); len(errs) > 0 {
+		if errs := schema.Admit(ctx, content, oldContent); len(errs) > 0 {
 			return s.c.invalid(gvk, obj.GetName(), errs)
 		}
 	}
@@ -836,8 +836,8 @@ func (s *fakeSubResourceClient) Apply(ctx context.Context, config runtime.ApplyC
 // past refuseInvalid (a concurrent write between its check and the real
 // one).
 func (s *fakeSubResourceClient) validateStatus(ctx context.Context, gvk schema.GroupVersionKind, key client.ObjectKey, old, stored client.Object) error {
-	crs := s.c.f.schemaFor(gvk)
-	if crs == nil || s.sub != statusSubresource {
+	cs := s.c.f.schemaFor(gvk)
+	if cs == nil || s.sub != statusSubresource {
 		return nil
 	}
 	content, err := toMap(stored)
@@ -848,7 +848,7 @@ func (s *fakeSubResourceClient) validateStatus(ctx context.Context, gvk schema.G
 	if err != nil {
 		return err
 	}
-	errs := crs.admit(ctx, content, oldContent)
+	errs := cs.Admit(ctx, content, oldContent)
 	if len(errs) == 0 {
 		return nil
 	}

@@ -23,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/crs"
 )
 
 // A Fake is an in-memory cluster built on controller-runtime's fake client,
@@ -51,7 +52,7 @@ type Fake struct {
 	// watchers are the open watches of the store, kept across rebuilds.
 	watchers   *watchers
 	mapper     *swappableMapper
-	schemas    map[schema.GroupVersionKind]*crSchema
+	schemas    map[schema.GroupVersionKind]*crs.Schema
 	simulators []Simulator
 	requests   requestCounter
 	async      *asyncQueue
@@ -154,7 +155,7 @@ func newFake(tb testing.TB, opts []FakeOption) (*Fake, error) {
 		index:    newObjectIndex(),
 		watchers: newWatchers(),
 		hubOpts:  s.hubOpts,
-		schemas:  map[schema.GroupVersionKind]*crSchema{},
+		schemas:  map[schema.GroupVersionKind]*crs.Schema{},
 		mapper:   &swappableMapper{},
 	}
 	f.client = &fakeClient{f: f}
@@ -196,7 +197,7 @@ func newFake(tb testing.TB, opts []FakeOption) (*Fake, error) {
 // that have no Go type as unstructured in the scheme, once, here. Left to
 // itself, controller-runtime's fake adds them on their first unstructured
 // request, writing to a scheme that other goroutines read without its lock.
-func (f *Fake) registerUnstructuredLocked(kinds map[schema.GroupVersionKind]*crSchema) {
+func (f *Fake) registerUnstructuredLocked(kinds map[schema.GroupVersionKind]*crs.Schema) {
 	for gvk := range kinds {
 		if !f.scheme.Recognizes(gvk) {
 			f.scheme.AddKnownTypeWithName(gvk, &unstructured.Unstructured{})
@@ -215,7 +216,7 @@ func (f *Fake) build(objs []client.Object) (client.WithWatch, *fieldTracker) {
 	// fake does not know of.
 	statusKinds := []client.Object{&corev1.ResourceQuota{}}
 	for gvk, s := range f.schemas {
-		if s.hasStatus {
+		if s.HasStatus {
 			u := &unstructured.Unstructured{}
 			u.SetGroupVersionKind(gvk)
 			statusKinds = append(statusKinds, u)
@@ -254,10 +255,10 @@ func (f *Fake) stored(gvk schema.GroupVersionKind, key client.ObjectKey) (client
 
 // scratch makes a throwaway store of one kind, with its schema s, holding
 // seed: where a patch or an apply is tried before it is made for real.
-func (f *Fake) scratch(gvk schema.GroupVersionKind, s *crSchema, seed []client.Object) client.WithWatch {
+func (f *Fake) scratch(gvk schema.GroupVersionKind, s *crs.Schema, seed []client.Object) client.WithWatch {
 	b := fake.NewClientBuilder().WithScheme(f.scheme).WithRESTMapper(f.mapper).WithObjectTracker(newFieldTracker(f.scheme, nil)).
 		WithReturnManagedFields().WithObjects(seed...)
-	if s.hasStatus {
+	if s.HasStatus {
 		u := &unstructured.Unstructured{}
 		u.SetGroupVersionKind(gvk)
 		b = b.WithStatusSubresource(u)
@@ -361,14 +362,14 @@ func (f *Fake) InstallCRDs(ctx context.Context, crds ...*apiextensionsv1.CustomR
 	if len(crds) == 0 {
 		return nil
 	}
-	compiled := map[schema.GroupVersionKind]*crSchema{}
+	compiled := map[schema.GroupVersionKind]*crs.Schema{}
 	for _, crd := range crds {
-		schemas, err := schemasOf(crd)
+		schemas, err := crs.CompileCRD(crd)
 		if err != nil {
 			return err
 		}
 		for _, s := range schemas {
-			compiled[s.gvk] = s
+			compiled[s.GVK] = s
 		}
 	}
 	f.mu.Lock()
@@ -404,10 +405,10 @@ func (f *Fake) mapperLocked() meta.RESTMapper {
 	crdMapper := meta.NewDefaultRESTMapper(nil)
 	for gvk, s := range f.schemas {
 		scope := meta.RESTScopeRoot
-		if s.namespaced {
+		if s.Namespaced {
 			scope = meta.RESTScopeNamespace
 		}
-		crdMapper.AddSpecific(gvk, gvk.GroupVersion().WithResource(s.plural), gvk.GroupVersion().WithResource(s.plural), scope)
+		crdMapper.AddSpecific(gvk, gvk.GroupVersion().WithResource(s.Plural), gvk.GroupVersion().WithResource(s.Plural), scope)
 	}
 	return layeredMapper{first: crdMapper, second: testrestmapper.TestOnlyStaticRESTMapper(f.scheme)}
 }
@@ -451,7 +452,7 @@ func (f *Fake) currentRaw() client.WithWatch {
 }
 
 // schemaFor returns the schema of an installed custom resource kind.
-func (f *Fake) schemaFor(gvk schema.GroupVersionKind) *crSchema {
+func (f *Fake) schemaFor(gvk schema.GroupVersionKind) *crs.Schema {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	return f.schemas[gvk]

@@ -145,8 +145,8 @@ func checkKinds(ctx context.Context, t *testing.T, d hub.Domain, all []*apiexten
 			}
 		}
 	}
-	if !platformtest.HasSimulator(d.Name) {
-		t.Errorf("domain %s has kinds but no simulator in platformtest", d.Name)
+	if d.Reconcilers != nil && !platformtest.HasSimulator(d.Name) {
+		t.Errorf("domain %s has reconcilers but no simulator in platformtest", d.Name)
 	}
 }
 
