@@ -123,6 +123,7 @@ type Platform struct {
 	workloads   *workloads.Client
 	databases   *databases.Client
 	objectStore *objectstore.Client
+	crs         *crs.Client
 }
 
 // settings collects what the Options set.
@@ -132,6 +133,7 @@ type settings struct {
 	secretsOpts     []secrets.Option
 	databasesOpts   []databases.Option
 	objectStoreOpts []objectstore.Option
+	crsOpts         []crs.Option
 }
 
 // An Option configures a Platform.
@@ -158,6 +160,12 @@ func WithSecrets(opts ...secrets.Option) Option {
 // databases.KeepSecretName on a cluster whose operator keeps secret names.
 func WithDatabases(opts ...databases.Option) Option {
 	return func(s *settings) { s.databasesOpts = append(s.databasesOpts, opts...) }
+}
+
+// WithCustomResources passes options to the custom resources client, such
+// as crs.OptionsFromEnv(os.Getenv)'s.
+func WithCustomResources(opts ...crs.Option) Option {
+	return func(s *settings) { s.crsOpts = append(s.crsOpts, opts...) }
 }
 
 // WithObjectStore passes options to the object store client.
@@ -219,6 +227,7 @@ func wrap(c *hub.Client, s settings) *Platform {
 		workloads:   workloads.NewClient(c),
 		databases:   databases.NewClient(c, s.databasesOpts...),
 		objectStore: objectstore.NewClient(c, s.objectStoreOpts...),
+		crs:         crs.NewClient(c, s.crsOpts...),
 	}
 }
 
@@ -246,6 +255,10 @@ func (p *Platform) Workloads() *workloads.Client { return p.workloads }
 
 // Databases returns the client of PostgreSQL databases and users.
 func (p *Platform) Databases() *databases.Client { return p.databases }
+
+// CustomResources returns the client of custom resources of any kind and
+// of their custom schemas.
+func (p *Platform) CustomResources() *crs.Client { return p.crs }
 
 // ObjectStore returns the client of buckets, policies and users.
 func (p *Platform) ObjectStore() *objectstore.Client { return p.objectStore }

@@ -169,7 +169,7 @@ func (c *Client) SchemaFor(ctx context.Context, crdName, version string) (Schema
 	}
 	for _, s := range custom {
 		if s.Spec.Version == version {
-			return infoOf(s)
+			return InfoOf(s)
 		}
 	}
 	info := SchemaInfo{CRD: crdName, Version: version}
@@ -179,7 +179,8 @@ func (c *Client) SchemaFor(ctx context.Context, crdName, version string) (Schema
 	return info, nil
 }
 
-func infoOf(s *CustomResourceSchema) (SchemaInfo, error) {
+// InfoOf reads a stored custom schema.
+func InfoOf(s *CustomResourceSchema) (SchemaInfo, error) {
 	props := &apiextensionsv1.JSONSchemaProps{}
 	if err := json.Unmarshal(s.Spec.Schema.Raw, props); err != nil {
 		return SchemaInfo{}, fmt.Errorf("custom schema %s: %w", s.Name, err)

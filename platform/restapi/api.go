@@ -25,6 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/crs"
 	"github.com/hubkit-dev/hubkit/hub/workloads"
 	"github.com/hubkit-dev/hubkit/platform"
 	"github.com/hubkit-dev/hubkit/secrets"
@@ -442,14 +443,17 @@ func (h *Handler) register(mux *apiMux) {
 	mux.HandleFunc("GET /api/crd/{id}/schema", with(h.crdSchema))
 	mux.HandleFunc("GET /api/crd/{id}/schemas", with(h.crdSchemas))
 	mux.HandleFunc("GET /api/crs", with(h.listSchemas))
+	mux.HandleFunc("POST /api/crs", with(h.createSchema))
 	mux.HandleFunc("GET /api/crs/{id}", with(getSchema))
+	mux.HandleFunc("PUT /api/crs/{id}", with(h.updateSchema))
+	mux.HandleFunc("DELETE /api/crs/{id}", with(deleteSchema))
 	mux.HandleFunc("GET /api/config", with(h.config))
 	mux.HandleFunc("GET /api/user", with(h.user))
-	for _, path := range []string{"/api/crd", "/api/crs", "/api/config", "/api/user"} {
+	for _, path := range []string{"/api/crd", "/api/config", "/api/user"} {
 		// POST /api/{crdId} would take these.
 		mux.refuse("POST "+path, methodNotAllowed)
 	}
-	for _, path := range []string{"/api/crd/{id}", "/api/crs/{id}"} {
+	for _, path := range []string{"/api/crd/{id}"} {
 		// PUT and DELETE /api/{crdId}/{id} would take these.
 		mux.refuse("PUT "+path, methodNotAllowed)
 		mux.refuse("DELETE "+path, methodNotAllowed)
@@ -644,22 +648,32 @@ func (h *Handler) user(w http.ResponseWriter, r *http.Request, _ *platform.Platf
 	writeOK(w, r, ops)
 }
 
+// resources returns the custom resources of the CRD the API serves whose
+// id is crdID, through p's custom resources client: scoped and validated
+// as the resource manager does (see crs.Resources).
+func (h *Handler) resources(r *http.Request, p *platform.Platform, crdID string) (*crs.Resources, error) {
+	if _, err := h.crd(crdID); err != nil {
+		return nil, err
+	}
+	return p.CustomResources().Resources(r.Context(), crdID)
+}
+
 func (h *Handler) listCRs(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	res, err := h.CustomResources(p, r.PathValue("crdId"))
+	res, err := h.resources(r, p, r.PathValue("crdId"))
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	pg, err := res.List(r.Context())
+	items, err := res.List(r.Context())
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	listOf(w, r, pg.Items)
+	listOf(w, r, items)
 }
 
 func (h *Handler) getCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	res, err := h.CustomResources(p, r.PathValue("crdId"))
+	res, err := h.resources(r, p, r.PathValue("crdId"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -678,7 +692,8 @@ func (h *Handler) getCR(w http.ResponseWriter, r *http.Request, p *platform.Plat
 }
 
 // crBody reads a custom resource body: the full CR, in JSON or YAML, "id"
-// allowed.
+// allowed. Without apiVersion and kind it is of gvk; with them, they are
+// kept, for the write to refuse a version that is not the storage one.
 func crBody(r *http.Request, gvk schema.GroupVersionKind) (*unstructured.Unstructured, error) {
 	body, err := requestJSON(r)
 	if err != nil {
@@ -690,12 +705,15 @@ func crBody(r *http.Request, gvk schema.GroupVersionKind) (*unstructured.Unstruc
 	}
 	delete(m, "id")
 	u := &unstructured.Unstructured{Object: m}
-	u.SetGroupVersionKind(gvk)
+	if u.GetAPIVersion() == "" {
+		u.SetAPIVersion(gvk.GroupVersion().String())
+	}
+	u.SetKind(gvk.Kind)
 	return u, nil
 }
 
 func (h *Handler) createCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	res, err := h.CustomResources(p, r.PathValue("crdId"))
+	res, err := h.resources(r, p, r.PathValue("crdId"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -717,7 +735,7 @@ func (h *Handler) createCR(w http.ResponseWriter, r *http.Request, p *platform.P
 }
 
 func (h *Handler) updateCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	res, err := h.CustomResources(p, r.PathValue("crdId"))
+	res, err := h.resources(r, p, r.PathValue("crdId"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -751,7 +769,7 @@ func (h *Handler) updateCR(w http.ResponseWriter, r *http.Request, p *platform.P
 }
 
 func (h *Handler) deleteCR(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	res, err := h.CustomResources(p, r.PathValue("crdId"))
+	res, err := h.resources(r, p, r.PathValue("crdId"))
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -27,7 +27,7 @@
 //	GET /api/k8s_secret/{id}/decode/{key}             the one way to a value: {key: value}
 //	GET /api/k8s_quota, /{id}                         quotas; status.hard and status.used always present
 //	GET /api/crd, /{id}, /{id}/schema, /{id}/schemas  the CRDs served and their schemas
-//	GET /api/crs, /{id}                               custom schemas ("Settings"): none stored; all=true adds each CRD's own
+//	GET, POST /api/crs; GET, PUT, DELETE /{id}        custom schemas ("Settings"), kept in the cluster; all=true adds each CRD's own
 //	GET /api/config                                   K8S_NAMESPACE and K8S_CRD_ALLOWED
 //	GET /api/user                                     every resource with the operations offered
 //	GET, POST /api/{crdId}; GET, PUT, DELETE /{id}    custom resources, crdId = <plural>.<group>

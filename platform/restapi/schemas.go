@@ -8,7 +8,11 @@ import (
 	"strings"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/crs"
 	"github.com/hubkit-dev/hubkit/platform"
 )
 
@@ -16,20 +20,18 @@ import (
 // custom resource schemas, "Settings" in the console), /api/config and
 // /api/user.
 //
-// The resource manager keeps custom schemas in a database table; this
-// API has no such store yet, so it answers what holds without one:
-//   - /api/crs lists the stored schemas: none. With all=true it also lists,
-//     for every CRD the API serves with no stored schema, the schema of the
-//     CRD's storage version, id null, as the resource manager does; the
-//     console builds its menu from the crdId of these. (Not the CRDs
-//     themselves: the console reads crdId from each item.)
-//   - /api/crs/{id} finds no stored schema: 404.
-//   - /api/crd/{id}/schemas lists the schemas stored for that CRD: an empty
-//     page. The resource manager does not fill this list from the CRD, and
-//     the console offers to create a schema when it is empty; items without
-//     an id would show broken links there.
-//   - /api/crd/{id}/schema is the storage version's schema, taken from the
-//     CRD, as the resource manager does when none is stored.
+// The resource manager keeps custom schemas in a database table; this API
+// keeps them in the cluster, as CustomResourceSchema objects (see hub/crs),
+// and answers as the resource manager does:
+//   - /api/crs lists the stored schemas; with all=true it also lists, for
+//     every CRD the API serves with no stored schema, the schema of the
+//     CRD's storage version, id null; the console builds its menu from the
+//     crdId of these. POST (?id= names it), PUT /{id} and DELETE /{id}
+//     write them: the CRD must be served, an empty schema takes the CRD's
+//     own, and a schema that is no usable JSON schema is a 400 naming why.
+//   - /api/crd/{id}/schemas lists the schemas stored for that CRD.
+//   - /api/crd/{id}/schema is the storage version's schema: the stored one
+//     when there is one, else the CRD's.
 
 // schemaIDPattern is the resource manager's schema id pattern.
 var schemaIDPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
@@ -57,29 +59,63 @@ func storageVersion(crd *apiextensionsv1.CustomResourceDefinition) (*apiextensio
 	return nil, fmt.Errorf("crd %s has no storage version", crd.Name)
 }
 
-// crdSchemaItem is the resource manager's CustomResourceSchemaDTO for the
-// schema of crd's storage version: id null (it is not stored), and the
-// openAPIV3Schema as a JSON string, as the DTO sends it.
-func crdSchemaItem(crd *apiextensionsv1.CustomResourceDefinition) (map[string]any, error) {
-	v, err := storageVersion(crd)
-	if err != nil {
-		return nil, err
+// schemaItem is the resource manager's CustomResourceSchemaDTO: id (null
+// for a CRD's own schema, which is not stored), crdId, version and the
+// schema as a JSON string, as the DTO sends it.
+func schemaItem(info crs.SchemaInfo) (map[string]any, error) {
+	var id, schemaJSON any // null for the CRD's own, and without a schema
+	if info.ID != "" {
+		id = info.ID
 	}
-	var schemaJSON any // null without a schema
-	if v.Schema != nil && v.Schema.OpenAPIV3Schema != nil {
-		data, err := json.Marshal(v.Schema.OpenAPIV3Schema)
+	if info.Schema != nil {
+		data, err := json.Marshal(info.Schema)
 		if err != nil {
-			return nil, fmt.Errorf("crd %s: encoding its schema: %w", crd.Name, err)
+			return nil, fmt.Errorf("crd %s: encoding its schema: %w", info.CRD, err)
 		}
 		schemaJSON = string(data)
 	}
-	return map[string]any{"id": nil, "crdId": crd.Name, "version": v.Name, "schema": schemaJSON}, nil
+	return map[string]any{"id": id, "crdId": info.CRD, "version": info.Version, "schema": schemaJSON}, nil
 }
 
-func (h *Handler) listCRDs(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
-	// onlyWithoutSchema=true changes nothing: no CRD has a stored schema.
+// storedSchemaItems returns the DTOs of stored schemas.
+func storedSchemaItems(stored []*crs.CustomResourceSchema) ([]map[string]any, error) {
+	items := make([]map[string]any, 0, len(stored))
+	for _, s := range stored {
+		info, err := crs.InfoOf(s)
+		if err != nil {
+			return nil, err
+		}
+		m, err := schemaItem(info)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, m)
+	}
+	return items, nil
+}
+
+func (h *Handler) listCRDs(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	onlyWithout, err := springBool("onlyWithoutSchema", r.URL.Query().Get("onlyWithoutSchema"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	withSchema := map[string]bool{}
+	if onlyWithout {
+		stored, err := p.CustomResources().ListSchemas(r.Context())
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		for _, s := range stored {
+			withSchema[s.Spec.CRD] = true
+		}
+	}
 	items := make([]map[string]any, 0, len(h.crds))
 	for _, crd := range h.crds {
+		if withSchema[crd.Name] {
+			continue
+		}
 		m, err := Item(crd)
 		if err != nil {
 			writeError(w, r, err)
@@ -99,13 +135,23 @@ func (h *Handler) getCRD(w http.ResponseWriter, r *http.Request, _ *platform.Pla
 	writeItem(w, r, crd)
 }
 
-func (h *Handler) crdSchema(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
+func (h *Handler) crdSchema(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	crd, err := h.crd(r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	m, err := crdSchemaItem(crd)
+	v, err := crs.StorageVersion(crd)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	info, err := p.CustomResources().SchemaFor(r.Context(), crd.Name, v.Name)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := schemaItem(info)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -113,12 +159,23 @@ func (h *Handler) crdSchema(w http.ResponseWriter, r *http.Request, _ *platform.
 	writeOK(w, r, m)
 }
 
-func (h *Handler) crdSchemas(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
-	if _, err := h.crd(r.PathValue("id")); err != nil {
+func (h *Handler) crdSchemas(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	crd, err := h.crd(r.PathValue("id"))
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	writePage(w, r, []map[string]any{})
+	stored, err := p.CustomResources().ListSchemas(r.Context(), crd.Name)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	items, err := storedSchemaItems(stored)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writePage(w, r, items)
 }
 
 // springBool reads a boolean query parameter as Spring does: true, on,
@@ -133,16 +190,41 @@ func springBool(name, v string) (bool, error) {
 	return false, fmt.Errorf("%s %q: want true or false", name, v)
 }
 
-func (h *Handler) listSchemas(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
+func (h *Handler) listSchemas(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	all, err := springBool("all", r.URL.Query().Get("all"))
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	items := []map[string]any{}
+	stored, err := p.CustomResources().ListSchemas(r.Context())
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	items, err := storedSchemaItems(stored)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if all {
+		withSchema := map[string]bool{}
+		for _, s := range stored {
+			withSchema[s.Spec.CRD] = true
+		}
 		for _, crd := range h.crds {
-			m, err := crdSchemaItem(crd)
+			if withSchema[crd.Name] {
+				continue
+			}
+			v, err := crs.StorageVersion(crd)
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			info := crs.SchemaInfo{CRD: crd.Name, Version: v.Name}
+			if v.Schema != nil {
+				info.Schema = v.Schema.OpenAPIV3Schema
+			}
+			m, err := schemaItem(info)
 			if err != nil {
 				writeError(w, r, err)
 				return
@@ -151,17 +233,118 @@ func (h *Handler) listSchemas(w http.ResponseWriter, r *http.Request, _ *platfor
 		}
 	}
 	// An id filter asks for stored schemas by id: paginate matches none of
-	// the CRDs' schemas, whose id is null, as the resource manager does.
+	// the CRDs' own schemas, whose id is null, as the resource manager does.
 	writePage(w, r, items)
 }
 
-func getSchema(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
+// schemaID reads a schema id from the path.
+func schemaID(r *http.Request) (string, error) {
 	id := r.PathValue("id")
 	if !schemaIDPattern.MatchString(id) {
+		return "", fmt.Errorf("schema id %q: want lowercase letters, digits and '-'", id)
+	}
+	return id, nil
+}
+
+func getSchema(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	id, err := schemaID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	s, err := p.CustomResources().GetSchema(r.Context(), id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	items, err := storedSchemaItems([]*crs.CustomResourceSchema{s})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeOK(w, r, items[0])
+}
+
+// schemaRequestBody is the resource manager's schema DTO as a request
+// sends it: the schema as a JSON string, or (Hubkit accepts both) as an
+// object.
+type schemaRequestBody struct {
+	ID      string          `json:"id"`
+	CRD     string          `json:"crdId"`
+	Version string          `json:"version"`
+	Schema  json.RawMessage `json:"schema"`
+}
+
+// schemaRequest reads a schema write's body; id names the schema.
+func schemaRequest(r *http.Request, id string) (crs.SchemaRequest, error) {
+	var body schemaRequestBody
+	if err := decodeBody(r, &body); err != nil {
+		return crs.SchemaRequest{}, err
+	}
+	raw := body.Schema
+	var text string
+	if json.Unmarshal(raw, &text) == nil {
+		raw = json.RawMessage(text)
+	}
+	if id == "" {
+		id = body.ID
+	}
+	return crs.SchemaRequest{ID: id, CRD: body.CRD, Version: body.Version, Schema: raw}, nil
+}
+
+func (h *Handler) writeSchema(w http.ResponseWriter, r *http.Request, p *platform.Platform, id string) {
+	req, err := schemaRequest(r, id)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if _, err := h.crd(req.CRD); err != nil {
+		// A schema of a CRD the API does not serve names the field.
+		writeError(w, r, hub.NewValidationError(schema.GroupKind{Group: crs.GroupVersion.Group, Kind: "CustomResourceSchema"}, id,
+			field.ErrorList{field.NotFound(field.NewPath("spec", "crdId"), req.CRD)}))
+		return
+	}
+	s, err := p.CustomResources().SetSchema(r.Context(), req)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	items, err := storedSchemaItems([]*crs.CustomResourceSchema{s})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeOK(w, r, items[0])
+}
+
+func (h *Handler) createSchema(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	id := r.URL.Query().Get("id")
+	if id != "" && !schemaIDPattern.MatchString(id) {
 		writeError(w, r, fmt.Errorf("schema id %q: want lowercase letters, digits and '-'", id))
 		return
 	}
-	writeError(w, r, notFoundError{what: "schema " + id})
+	h.writeSchema(w, r, p, id)
+}
+
+func (h *Handler) updateSchema(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	id, err := schemaID(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if _, err := p.CustomResources().GetSchema(r.Context(), id); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	h.writeSchema(w, r, p, id)
+}
+
+func deleteSchema(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	if _, err := schemaID(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	deleteByID(w, r, func(id string) error { return p.CustomResources().DeleteSchema(r.Context(), id) })
 }
 
 // config answers the resource manager's /api/config: a flat map of

@@ -177,13 +177,13 @@ func TestReservedPathsAreNoCustomResources(t *testing.T) {
 		"ListSchemas":  {reason: "GET /api/crs.", method: http.MethodGet, path: "/api/crs", want: http.StatusOK},
 		"Config":       {reason: "GET /api/config.", method: http.MethodGet, path: "/api/config", want: http.StatusOK},
 		"CreateCRD":    {reason: "POST /api/crd.", method: http.MethodPost, path: "/api/crd", want: http.StatusMethodNotAllowed},
-		"CreateSchema": {reason: "POST /api/crs: schemas cannot be stored yet.", method: http.MethodPost, path: "/api/crs", want: http.StatusMethodNotAllowed},
+		"CreateSchema": {reason: "POST /api/crs is a schema write, not a custom resource of a CRD called crs: without a crdId it is a 400.", method: http.MethodPost, path: "/api/crs", want: http.StatusBadRequest},
 		"CreateConfig": {reason: "POST /api/config.", method: http.MethodPost, path: "/api/config", want: http.StatusMethodNotAllowed},
 		"CreateUser":   {reason: "POST /api/user.", method: http.MethodPost, path: "/api/user", want: http.StatusMethodNotAllowed},
 		"UpdateCRD":    {reason: "PUT /api/crd/{id}.", method: http.MethodPut, path: "/api/crd/" + "postgres.db.movetokube.com", want: http.StatusMethodNotAllowed},
 		"DeleteCRD":    {reason: "DELETE /api/crd/{id}.", method: http.MethodDelete, path: "/api/crd/" + "postgres.db.movetokube.com", want: http.StatusMethodNotAllowed},
-		"UpdateSchema": {reason: "PUT /api/crs/{id}.", method: http.MethodPut, path: "/api/crs/abc", want: http.StatusMethodNotAllowed},
-		"DeleteSchema": {reason: "DELETE /api/crs/{id}.", method: http.MethodDelete, path: "/api/crs/abc", want: http.StatusMethodNotAllowed},
+		"UpdateSchema": {reason: "PUT /api/crs/{id} of a schema that does not exist.", method: http.MethodPut, path: "/api/crs/abc", want: http.StatusNotFound},
+		"DeleteSchema": {reason: "DELETE /api/crs/{id} of a schema that does not exist.", method: http.MethodDelete, path: "/api/crs/abc", want: http.StatusNotFound},
 		"GetSchema":    {reason: "GET /api/crs/{id}.", method: http.MethodGet, path: "/api/crs/abc", want: http.StatusNotFound},
 		"UnderConfig":  {reason: "GET /api/config/{id}.", method: http.MethodGet, path: "/api/config/abc", want: http.StatusNotFound},
 		"UnderUser":    {reason: "DELETE /api/user/{id}.", method: http.MethodDelete, path: "/api/user/abc", want: http.StatusNotFound},
@@ -201,5 +201,62 @@ func TestReservedPathsAreNoCustomResources(t *testing.T) {
 				t.Errorf("\nReason: %s\nthe path was read as a custom resource: %s", tc.reason, a.raw)
 			}
 		})
+	}
+}
+
+// TestCustomSchemas walks the resource manager's Settings: a custom schema
+// stored for a CRD wins over the CRD's own for the CRD's schema endpoint and
+// for every write of its custom resources, and goes again on delete.
+func TestCustomSchemas(t *testing.T) {
+	srv := newTestServer(t)
+	const crd = "postgres.db.movetokube.com"
+	// Stricter than the CRD: a database must name its master role.
+	strict := `{"type":"object","properties":{"spec":{"type":"object","required":["database","masterRole"],"properties":{"database":{"type":"string"},"masterRole":{"type":"string","pattern":"^[a-z_]+$"}}}}}`
+	body, err := json.Marshal(map[string]any{"crdId": crd, "version": "v1alpha1", "schema": strict})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		reason, method, path, body string
+		want                       int
+		field                      string // named in the error's fields
+		has                        string // in the answer
+	}{
+		{reason: "A schema that is no JSON schema is refused with the field.", method: "POST", path: "/api/crs",
+			body: `{"crdId":"` + crd + `","version":"v1alpha1","schema":"{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"pattern\":\"(\"}}}"}`,
+			want: 400, field: "spec.schema.properties[a].pattern"},
+		{reason: "A schema of a CRD the API does not serve is refused.", method: "POST", path: "/api/crs",
+			body: `{"crdId":"gadgets.example.dev","version":"v1","schema":"{}"}`, want: 400, field: "spec.crdId"},
+		{reason: "A schema is stored, under the id given, its schema a JSON string as in the resource manager's DTO.", method: "POST", path: "/api/crs?id=strict-postgres",
+			body: string(body), want: 200, has: `"id":"strict-postgres"`},
+		{reason: "The list shows it.", method: "GET", path: "/api/crs", want: 200, has: `"strict-postgres"`},
+		{reason: "The CRD's schemas list it.", method: "GET", path: "/api/crd/" + crd + "/schemas", want: 200, has: `"strict-postgres"`},
+		{reason: "The CRD's schema is the stored one now.", method: "GET", path: "/api/crd/" + crd + "/schema", want: 200, has: `masterRole`},
+		{reason: "onlyWithoutSchema leaves the CRD out.", method: "GET", path: "/api/crd?onlyWithoutSchema=true&size=100", want: 200, has: `postgresusers.db.movetokube.com`},
+		{reason: "A database the custom schema refuses is a 400 naming the field, though the CRD would take it.", method: "POST", path: "/api/" + crd,
+			body: `{"metadata":{"name":"loose"},"spec":{"database":"loose"}}`, want: 400, field: "spec.masterRole"},
+		{reason: "A database the custom schema accepts is created.", method: "POST", path: "/api/" + crd,
+			body: `{"metadata":{"name":"strict"},"spec":{"database":"strict","masterRole":"owner_role"}}`, want: 200},
+		{reason: "Only the storage version is written, as in the resource manager.", method: "POST", path: "/api/" + crd,
+			body: `{"apiVersion":"db.movetokube.com/v1beta9","metadata":{"name":"future"},"spec":{"database":"f","masterRole":"r"}}`, want: 400, field: "apiVersion"},
+		{reason: "The schema is deleted.", method: "DELETE", path: "/api/crs/strict-postgres", want: 200},
+		{reason: "Then the CRD's own schema applies again.", method: "POST", path: "/api/" + crd,
+			body: `{"metadata":{"name":"loose"},"spec":{"database":"loose"}}`, want: 200},
+		{reason: "And the stored schema is gone.", method: "GET", path: "/api/crs/strict-postgres", want: 404},
+	}
+	for _, step := range steps {
+		a := send(t, srv, step.method, step.path, step.body, http.Header{"Content-Type": {"application/json"}})
+		if a.status != step.want {
+			t.Fatalf("%s\n%s %s = %d, want %d: %s", step.reason, step.method, step.path, a.status, step.want, a.raw)
+		}
+		if step.has != "" && !strings.Contains(a.raw, step.has) {
+			t.Errorf("%s\n%s %s does not show %s: %s", step.reason, step.method, step.path, step.has, a.raw)
+		}
+		if step.field != "" && !strings.Contains(a.raw, `"field":"`+step.field+`"`) {
+			t.Errorf("%s\n%s %s does not name the field %s: %s", step.reason, step.method, step.path, step.field, a.raw)
+		}
+		if step.has == `postgresusers.db.movetokube.com` && strings.Contains(a.raw, `"id":"`+crd+`"`) {
+			t.Errorf("%s\nthe CRD with a stored schema is listed: %s", step.reason, a.raw)
+		}
 	}
 }
