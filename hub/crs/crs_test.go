@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
-	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -16,28 +15,6 @@ import (
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/hub/hubtest/conformance"
 )
-
-// notebookCRD is a CRD without a schema worth the name: its spec takes
-// anything, as many operators' CRDs do. A custom schema gives it one.
-func notebookCRD() *apiextensionsv1.CustomResourceDefinition {
-	return &apiextensionsv1.CustomResourceDefinition{
-		ObjectMeta: metav1.ObjectMeta{Name: "notebooks.example.hubkit.dev"},
-		Spec: apiextensionsv1.CustomResourceDefinitionSpec{
-			Group: "example.hubkit.dev", Scope: apiextensionsv1.NamespaceScoped,
-			Names: apiextensionsv1.CustomResourceDefinitionNames{Plural: "notebooks", Singular: "notebook", Kind: "Notebook", ListKind: "NotebookList"},
-			Versions: []apiextensionsv1.CustomResourceDefinitionVersion{{
-				Name: "v1", Served: true, Storage: true,
-				Schema: &apiextensionsv1.CustomResourceValidation{OpenAPIV3Schema: &apiextensionsv1.JSONSchemaProps{
-					Type: "object", XPreserveUnknownFields: new(true),
-				}},
-			}},
-		},
-	}
-}
-
-const notebookSchema = `{"type":"object","properties":{"spec":{"type":"object","required":["image"],"properties":{
-  "image":{"type":"string","pattern":"^[a-z0-9./:-]+$"},
-  "cpu":{"type":"integer","minimum":1}}}}}`
 
 func newClient(t *testing.T, opts ...crs.Option) (*crs.Client, *hubtest.Fake) {
 	t.Helper()
@@ -50,7 +27,7 @@ func newClient(t *testing.T, opts ...crs.Option) (*crs.Client, *hubtest.Fake) {
 		t.Fatal(err)
 	}
 	f := hubtest.NewFake(t, hubtest.WithScheme(scheme),
-		hubtest.WithCRDs(append(crs.CRDs(), notebookCRD(), widget)...),
+		hubtest.WithCRDs(append(crs.CRDs(), conformance.NotebookCRD(), widget)...),
 		hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
 	return crs.NewClient(f.Hub(hub.WithNamespace("team-a")), opts...), f
 }
@@ -100,7 +77,7 @@ func TestListCRDsHonoursThePolicy(t *testing.T) {
 	for _, crd := range crds {
 		names = append(names, crd.Name)
 	}
-	if diff := cmp.Diff([]string{"customresourceschemas.hubkit.dev", "notebooks.example.hubkit.dev"}, names); diff != "" {
+	if diff := cmp.Diff([]string{"customresourceschemas.hubkit.dev", "notebooks.conformance.hubkit.dev"}, names); diff != "" {
 		t.Errorf("allowed CRDs: -want, +got:\n%s", diff)
 	}
 	if _, err := c.GetCRD(ctx, "widgets.conformance.hubkit.dev"); !hub.IsNotFound(err) {
@@ -117,7 +94,7 @@ func TestSetSchema(t *testing.T) {
 	}{
 		"Custom": {
 			reason:     "A valid schema of an existing CRD version is stored under the default name.",
-			req:        crs.SchemaRequest{CRD: "notebooks.example.hubkit.dev", Version: "v1", Schema: json.RawMessage(notebookSchema)},
+			req:        crs.SchemaRequest{CRD: "notebooks.conformance.hubkit.dev", Version: "v1", Schema: json.RawMessage(conformance.NotebookSchema)},
 			wantSchema: "image",
 		},
 		"FilledFromTheCRD": {
@@ -126,19 +103,19 @@ func TestSetSchema(t *testing.T) {
 			wantSchema: "size",
 		},
 		"MissingCRD": {
-			reason: "A schema needs its CRD.", req: crs.SchemaRequest{CRD: "gadgets.example.hubkit.dev", Version: "v1", Schema: json.RawMessage(notebookSchema)},
+			reason: "A schema needs its CRD.", req: crs.SchemaRequest{CRD: "gadgets.example.hubkit.dev", Version: "v1", Schema: json.RawMessage(conformance.NotebookSchema)},
 			wantFields: []string{"spec.crdId"},
 		},
 		"MissingVersion": {
-			reason: "A schema needs its CRD version.", req: crs.SchemaRequest{CRD: "notebooks.example.hubkit.dev", Version: "v9", Schema: json.RawMessage(notebookSchema)},
+			reason: "A schema needs its CRD version.", req: crs.SchemaRequest{CRD: "notebooks.conformance.hubkit.dev", Version: "v9", Schema: json.RawMessage(conformance.NotebookSchema)},
 			wantFields: []string{"spec.version"},
 		},
 		"NotJSON": {
-			reason: "A schema must be JSON.", req: crs.SchemaRequest{CRD: "notebooks.example.hubkit.dev", Version: "v1", Schema: json.RawMessage(`{"type":`)},
+			reason: "A schema must be JSON.", req: crs.SchemaRequest{CRD: "notebooks.conformance.hubkit.dev", Version: "v1", Schema: json.RawMessage(`{"type":`)},
 			wantFields: []string{"spec.schema"},
 		},
 		"NotASchema": {
-			reason: "A schema must be one the API server's validator can use.", req: crs.SchemaRequest{CRD: "notebooks.example.hubkit.dev", Version: "v1", Schema: json.RawMessage(`{"type":"object","properties":{"a":{"type":"string","pattern":"("}}}`)},
+			reason: "A schema must be one the API server's validator can use.", req: crs.SchemaRequest{CRD: "notebooks.conformance.hubkit.dev", Version: "v1", Schema: json.RawMessage(`{"type":"object","properties":{"a":{"type":"string","pattern":"("}}}`)},
 			wantFields: []string{"spec.schema.properties[a].pattern"},
 		},
 	}
@@ -180,13 +157,13 @@ func TestSchemaForFallsBackToTheCRD(t *testing.T) {
 	if info.Custom() || info.Schema.Properties["spec"].Properties["size"].Type != "string" {
 		t.Errorf("SchemaFor without a custom schema = %+v; want the CRD's", info)
 	}
-	if _, err := c.SetSchema(ctx, crs.SchemaRequest{CRD: "notebooks.example.hubkit.dev", Version: "v1", Schema: json.RawMessage(notebookSchema)}); err != nil {
+	if _, err := c.SetSchema(ctx, crs.SchemaRequest{CRD: "notebooks.conformance.hubkit.dev", Version: "v1", Schema: json.RawMessage(conformance.NotebookSchema)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.DeleteSchema(ctx, crs.SchemaName("notebooks.example.hubkit.dev", "v1")); err != nil {
+	if err := c.DeleteSchema(ctx, crs.SchemaName("notebooks.conformance.hubkit.dev", "v1")); err != nil {
 		t.Fatal(err)
 	}
-	if info, err := c.SchemaFor(ctx, "notebooks.example.hubkit.dev", "v1"); err != nil || info.Custom() {
+	if info, err := c.SchemaFor(ctx, "notebooks.conformance.hubkit.dev", "v1"); err != nil || info.Custom() {
 		t.Errorf("after DeleteSchema, SchemaFor = %+v, %v; want the CRD's own again", info, err)
 	}
 }
@@ -200,7 +177,7 @@ func notebook(name string, spec map[string]any) *unstructured.Unstructured {
 func TestResourcesWriteAgainstTheCustomSchema(t *testing.T) {
 	c, f := newClient(t, crs.WithCreatedBy(crs.DefaultCreatedBy))
 	ctx := t.Context()
-	res, err := c.Resources(ctx, "notebooks.example.hubkit.dev")
+	res, err := c.Resources(ctx, "notebooks.conformance.hubkit.dev")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +185,7 @@ func TestResourcesWriteAgainstTheCustomSchema(t *testing.T) {
 	if err := res.Create(ctx, notebook("free", map[string]any{"anything": "goes"})); err != nil {
 		t.Fatalf("a notebook under the CRD's own schema: %v", err)
 	}
-	if _, err := c.SetSchema(ctx, crs.SchemaRequest{CRD: "notebooks.example.hubkit.dev", Version: "v1", Schema: json.RawMessage(notebookSchema)}); err != nil {
+	if _, err := c.SetSchema(ctx, crs.SchemaRequest{CRD: "notebooks.conformance.hubkit.dev", Version: "v1", Schema: json.RawMessage(conformance.NotebookSchema)}); err != nil {
 		t.Fatal(err)
 	}
 	cases := map[string]struct {
@@ -221,7 +198,7 @@ func TestResourcesWriteAgainstTheCustomSchema(t *testing.T) {
 		"Several": {reason: "Each bad field is named.", obj: notebook("bad", map[string]any{"image": "Not An Image", "cpu": int64(0)}), wantFields: []string{"spec.cpu", "spec.image"}},
 		"WrongVersion": {reason: "Only the storage version is written, as the resource manager requires.", obj: func() *unstructured.Unstructured {
 			u := notebook("old", map[string]any{"image": "x"})
-			u.SetAPIVersion("example.hubkit.dev/v0")
+			u.SetAPIVersion("conformance.hubkit.dev/v0")
 			return u
 		}(), wantFields: []string{"apiVersion"}},
 	}
@@ -256,7 +233,7 @@ func TestResourcesWriteAgainstTheCustomSchema(t *testing.T) {
 	// What another client made without the created-by label is out of
 	// scope: listed by nobody, NotFound to Get and Delete.
 	foreign := notebook("foreign", map[string]any{"image": "x"})
-	foreign.SetAPIVersion("example.hubkit.dev/v1")
+	foreign.SetAPIVersion("conformance.hubkit.dev/v1")
 	foreign.SetKind("Notebook")
 	foreign.SetNamespace("team-a")
 	if err := f.Client().Create(ctx, foreign); err != nil {
