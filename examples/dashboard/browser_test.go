@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,8 +20,10 @@ const envChromium = "HUBKIT_CHROMIUM"
 
 // TestInABrowser drives the dashboard in headless Chromium as a user
 // would: create a volume through the form, see it listed, decode a
-// secret, delete the volume after confirming. Screenshots go to
-// _output/browser/.
+// secret, delete the volume after confirming; create a database user
+// through the form drawn from its kind's schema, see the API's refusal of
+// a database that does not exist next to that field, then the user
+// listed. Screenshots, of the whole page, go to _output/browser/.
 func TestInABrowser(t *testing.T) {
 	browser := os.Getenv(envChromium)
 	if browser == "" {
@@ -81,7 +84,7 @@ func TestInABrowser(t *testing.T) {
 			var buf []byte
 			var err error
 			for range 50 {
-				if err = chromedp.CaptureScreenshot(&buf).Do(ctx); err == nil {
+				if err = chromedp.FullScreenshot(&buf, 100).Do(ctx); err == nil {
 					return os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o600)
 				}
 				time.Sleep(50 * time.Millisecond)
@@ -90,7 +93,7 @@ func TestInABrowser(t *testing.T) {
 		})
 	}
 
-	var decoded string
+	var decoded, nameMismatch, labelsError, generalError, databaseError, policiesError string
 	err = chromedp.Run(tab,
 		chromedp.Navigate(base+"ui/k8s_pvc"),
 		chromedp.WaitVisible(`tr[data-id="datasets"]`),
@@ -110,12 +113,63 @@ func TestInABrowser(t *testing.T) {
 		chromedp.Click(`tr[data-id="notebooks"] button[data-delete]`),
 		chromedp.WaitNotPresent(`tr[data-id="notebooks"]`),
 		screenshot("04-volume-deleted"),
+		// A custom resource's form, drawn from its schema.
+		chromedp.Navigate(base+"ui/postgresusers.db.movetokube.com"),
+		chromedp.WaitVisible(`input[data-path="spec.database"]`),
+		// The browser checks the name's pattern itself.
+		chromedp.SetValue(`input[data-path="metadata.name"]`, "Not A Name"),
+		chromedp.Evaluate(`String(document.querySelector('input[data-path="metadata.name"]').validity.patternMismatch)`, &nameMismatch),
+		chromedp.SetValue(`input[data-path="metadata.name"]`, "reporting"),
+		chromedp.SetValue(`input[data-path="spec.role"]`, "reporting"),
+		chromedp.SetValue(`input[data-path="spec.database"]`, "nowhere"),
+		chromedp.SetValue(`input[data-path="spec.secretName"]`, "reporting"),
+		chromedp.SetValue(`input[data-path="spec.privileges"]`, "READ"),
+		// JSON the browser cannot parse is shown next to its field; nothing is sent.
+		chromedp.SetValue(`textarea[data-path="spec.labels"]`, "{team: data"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`.field-error[data-error-for="spec.labels"]`),
+		chromedp.Text(`.field-error[data-error-for="spec.labels"]`, &labelsError),
+		chromedp.Text(`form.create [data-error-general]`, &generalError),
+		chromedp.SetValue(`textarea[data-path="spec.labels"]`, `{"team": "data"}`),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`.field-error[data-error-for="spec.database"]`),
+		chromedp.Text(`.field-error[data-error-for="spec.database"]`, &databaseError),
+		chromedp.WaitVisible(`form.create [data-error-general]`),
+		screenshot("05-cr-form-error"),
+		chromedp.SetValue(`input[data-path="spec.database"]`, "analytics"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`tr[data-id="reporting"]`),
+		screenshot("06-cr-created"),
+		// An enum is a select, a secret field a password input; the error
+		// of an item of a list ("spec.policies[0]") shows next to the list.
+		chromedp.Navigate(base+"ui/users.minio.scc-digitalhub.github.io"),
+		chromedp.WaitVisible(`select[data-path="spec.accountStatus"]`),
+		chromedp.SetValue(`input[data-path="metadata.name"]`, "loader"),
+		chromedp.SetValue(`input[data-path="spec.accessKey"]`, "loader"),
+		chromedp.SetValue(`input[data-path="spec.secretKey"]`, "loader-secret-key"),
+		chromedp.SetValue(`input[data-path="spec.policies"]`, "datasets-rw, nope"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`.field-error[data-error-for="spec.policies"]`),
+		chromedp.Text(`.field-error[data-error-for="spec.policies"]`, &policiesError),
+		screenshot("07-cr-form-list-error"),
 	)
 	if err != nil {
 		t.Fatalf("driving the dashboard: %v", err)
 	}
 	if decoded != "demo-token-123" {
 		t.Errorf("Decode showed %q, want the secret's value", decoded)
+	}
+	if nameMismatch != "true" {
+		t.Errorf("the browser took %q as a name: the name field's pattern does not check it", "Not A Name")
+	}
+	if !strings.HasPrefix(labelsError, "Not JSON") || strings.Contains(generalError, "spec.database") {
+		t.Errorf("JSON that does not parse: the error next to spec.labels is %q and the form's %q, want the parse error and nothing sent", labelsError, generalError)
+	}
+	if !strings.Contains(databaseError, "nowhere") {
+		t.Errorf("the error next to spec.database is %q, want the API's refusal of the database %q", databaseError, "nowhere")
+	}
+	if !strings.Contains(policiesError, "nope") {
+		t.Errorf("the error next to spec.policies is %q, want the API's refusal of the policy %q", policiesError, "nope")
 	}
 	stop()
 	if err := <-done; err != nil {

@@ -15,11 +15,13 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/crs"
 	"github.com/hubkit-dev/hubkit/platform"
 	"github.com/hubkit-dev/hubkit/platform/restapi"
 )
@@ -52,8 +54,9 @@ type view struct {
 	Deletable bool
 	Form      string // which create form to show: pvc, secret, cr
 	Detail    any
-	Keys      []string // a secret's keys, for the Decode buttons
-	Classes   []string // storage classes, for the PVC form
+	Keys      []string    // a secret's keys, for the Decode buttons
+	Classes   []string    // storage classes, for the PVC form
+	Fields    []formField // a custom resource's form, drawn from its schema
 	Error     string
 }
 
@@ -246,7 +249,10 @@ func (s *server) registerUI(mux *http.ServeMux) {
 		case entity == "k8s_job":
 			v.Deletable = true
 		case strings.Contains(entity, "."):
-			v.Form, v.Deletable = "cr", true
+			v.Deletable = true
+			if fields, ok := s.createForm(r.Context(), p, entity); ok {
+				v.Form, v.Fields = "cr", fields
+			}
 		}
 		s.page(w, r, "list.html", v)
 	})
@@ -262,6 +268,36 @@ func (s *server) registerUI(mux *http.ServeMux) {
 		}
 		s.page(w, r, "detail.html", v)
 	})
+}
+
+// createForm returns the create form of the custom resources of the CRD
+// the API serves whose name is crdID, drawn from the schema writes are
+// checked against (its custom schema when one is set, else its storage
+// version's own: crs.Client.SchemaFor), with the fields its domain
+// declares secret typed unseen; false for a CRD the API does not serve.
+func (s *server) createForm(ctx context.Context, p *platform.Platform, crdID string) ([]formField, bool) {
+	for _, crd := range s.api.CRDs() {
+		if crd.Name != crdID {
+			continue
+		}
+		var props *apiextensionsv1.JSONSchemaProps
+		if v, err := crs.StorageVersion(crd); err == nil {
+			var info crs.SchemaInfo
+			if p != nil {
+				info, err = p.CustomResources().SchemaFor(ctx, crd.Name, v.Name)
+			}
+			switch {
+			case p != nil && err == nil:
+				props = info.Schema
+			case v.Schema != nil:
+				props = v.Schema.OpenAPIV3Schema
+			}
+		}
+		fields := formFields(props)
+		markSecret(fields, platform.SecretFields(schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind}))
+		return fields, true
+	}
+	return nil, false
 }
 
 // detail reads one object for its page, as the API shows it (restapi.Item:

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -74,5 +77,100 @@ func TestCustomResourceListColumns(t *testing.T) {
 		if !strings.Contains(raw, want) {
 			t.Errorf("the database users page lacks %s:\n%s", want, raw)
 		}
+	}
+}
+
+// TestCustomResourceForm checks that a custom resource's list page has a
+// form drawn from its kind's schema: an input per field, with its label,
+// hint and error place, and no raw JSON textarea.
+func TestCustomResourceForm(t *testing.T) {
+	h := newTestHandler(t)
+	cases := map[string]struct {
+		reason string
+		path   string
+		want   []string
+		absent []string
+	}{
+		"DatabaseUser": {
+			reason: "A PostgresUser's spec fields are inputs, the required ones required, with their description as hint and a place for their error.",
+			path:   "/ui/postgresusers.db.movetokube.com",
+			want: []string{
+				`data-path="metadata.name"`, `data-path="spec.database"`, `data-path="spec.role"`, `data-path="spec.secretName"`, `data-path="spec.privileges"`,
+				`<label for="field-spec.database" class="required">database</label>`,
+				`<input id="field-spec.database" name="spec.database" data-path="spec.database" data-field="text" data-type="string" type="text" required`,
+				`<small class="hint" id="hint-spec.database">Database is the name of the Postgres resource`,
+				`<small class="field-error" id="error-spec.database" data-error-for="spec.database"></small>`,
+				`<legend>aws</legend>`, `data-path="spec.aws.enableIamAuth" data-field="checkbox"`,
+				`<textarea id="field-spec.labels" name="spec.labels" data-path="spec.labels" data-field="json"`,
+				`data-error-general`,
+			},
+			absent: []string{"Resource (JSON)", `name="body"`, `data-path="status`, `data-path="apiVersion"`},
+		},
+		"ObjectStoreUser": {
+			reason: "An enum is a select with its default chosen, a list of strings a comma-separated input, a secret field a password input.",
+			path:   "/ui/users.minio.scc-digitalhub.github.io",
+			want: []string{
+				`<select id="field-spec.accountStatus" name="spec.accountStatus" data-path="spec.accountStatus" data-field="select" data-type="string"`,
+				`<option selected>enabled</option><option>disabled</option>`,
+				`data-path="spec.policies" data-field="list"`, "A comma-separated list.",
+				`data-path="spec.secretKey" data-field="text" data-type="string" type="password" required`,
+			},
+			absent: []string{"Resource (JSON)", `name="body"`},
+		},
+		"Bucket": {
+			reason: "A pattern is the input's pattern; an integer a number input of step 1.",
+			path:   "/ui/buckets.minio.scc-digitalhub.github.io",
+			want:   []string{`data-path="spec.name"`, `pattern="^[a-z0-9]([a-z0-9\.-]){1,61}[a-z0-9]$"`, `data-path="spec.quota" data-field="number" data-type="integer" type="number" step="1"`},
+			absent: []string{"Resource (JSON)"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			status, _, raw := get(t, h, tc.path, nil)
+			if status != http.StatusOK {
+				t.Fatalf("\nReason: %s\nGET %s = %d", tc.reason, tc.path, status)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(raw, want) {
+					t.Errorf("\nReason: %s\nthe page lacks %s", tc.reason, want)
+				}
+			}
+			for _, absent := range tc.absent {
+				if strings.Contains(raw, absent) {
+					t.Errorf("\nReason: %s\nthe page has %s", tc.reason, absent)
+				}
+			}
+		})
+	}
+}
+
+// TestCustomResourceFormFollowsTheCustomSchema checks that once a custom
+// schema is stored for a CRD (the resource manager's Settings), the create
+// form is drawn from it rather than from the CRD's own schema.
+func TestCustomResourceFormFollowsTheCustomSchema(t *testing.T) {
+	h := newTestHandler(t)
+	const page = "/ui/postgres.db.movetokube.com"
+	masterRoleRequired := `<input id="field-spec.masterRole" name="spec.masterRole" data-path="spec.masterRole" data-field="text" data-type="string" type="text" required`
+	if _, _, raw := get(t, h, page, nil); strings.Contains(raw, masterRoleRequired) {
+		t.Fatal("the CRD's own schema already requires spec.masterRole: the test proves nothing")
+	}
+	schema := `{"type":"object","properties":{"spec":{"type":"object","required":["database","masterRole"],"properties":{"database":{"type":"string"},"masterRole":{"type":"string"}}}}}`
+	body, err := json.Marshal(map[string]string{"crdId": "postgres.db.movetokube.com", "version": "v1alpha1", "schema": schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/api/crs", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("storing the custom schema = %d: %s", rec.Code, rec.Body)
+	}
+	_, _, raw := get(t, h, page, nil)
+	if !strings.Contains(raw, masterRoleRequired) {
+		t.Errorf("the form does not follow the custom schema (spec.masterRole required):\n%s", raw)
+	}
+	if strings.Contains(raw, `data-path="spec.dropOnDelete"`) {
+		t.Errorf("the form still shows a field only the CRD's own schema has")
 	}
 }

@@ -4,17 +4,96 @@
 "use strict";
 const notice = (text) => { const n = document.getElementById("notice"); n.textContent = text; n.hidden = false; };
 
+// A RequestError is a refused request: the API's message, and the fields
+// it names ({field: "spec.database", message}), to show next to them.
+class RequestError extends Error {
+  constructor(message, fields) { super(message); this.fields = fields || []; }
+}
+
 async function call(method, url, body) {
   const res = await fetch(url, {
     method, headers: { "Content-Type": "application/json", "Accept": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body), credentials: "same-origin",
   });
   if (!res.ok) {
-    let message = res.statusText;
-    try { message = (await res.json()).message; } catch (e) { /* not JSON */ }
-    throw new Error(message);
+    let message = res.statusText, fields = [];
+    try {
+      const answer = await res.json();
+      message = answer.message || message;
+      fields = Array.isArray(answer.fields) ? answer.fields : [];
+    } catch (e) { /* not JSON */ }
+    throw new RequestError(message, fields);
   }
   return res.status === 200 && res.headers.get("Content-Type") === "application/json" ? res.json() : null;
+}
+
+// scalar reads text as a value of a schema's type: integer, number,
+// boolean or string.
+function scalar(text, type) {
+  switch (type) {
+    case "integer":
+    case "number": {
+      const n = Number(text);
+      if (text.trim() === "" || !Number.isFinite(n) || (type === "integer" && !Number.isInteger(n))) {
+        throw new Error((type === "integer" ? "Not an integer: " : "Not a number: ") + text);
+      }
+      return n;
+    }
+    case "boolean":
+      if (text !== "true" && text !== "false") throw new Error("Not true or false: " + text);
+      return text === "true";
+    default:
+      return text;
+  }
+}
+
+// valueOf reads one input of a form drawn from a schema: undefined for an
+// optional input left empty (a checkbox left as it came). It throws what
+// is wrong with a value it cannot read.
+function valueOf(el) {
+  const required = el.required || el.dataset.required === "true";
+  switch (el.dataset.field) {
+    case "checkbox":
+      return el.checked || el.defaultChecked || required ? el.checked : undefined;
+    case "json": {
+      const text = el.value.trim();
+      if (text === "") return undefined;
+      try { return JSON.parse(text); } catch (e) { throw new Error("Not JSON: " + e.message); }
+    }
+    case "list": {
+      const items = el.value.split(",").map((item) => item.trim()).filter((item) => item !== "");
+      return items.length === 0 && !required ? undefined : items.map((item) => scalar(item, el.dataset.type));
+    }
+    default:
+      return el.value === "" ? undefined : scalar(el.value, el.dataset.type);
+  }
+}
+
+// setPath sets the field at a dotted path ("spec.aws.enableIamAuth") of obj.
+// Objects have no prototype: a field named __proto__ is a field like any.
+function setPath(obj, path, value) {
+  const keys = path.split(".");
+  let at = obj;
+  for (const key of keys.slice(0, -1)) {
+    if (!Object.hasOwn(at, key) || typeof at[key] !== "object") at[key] = Object.create(null);
+    at = at[key];
+  }
+  at[keys[keys.length - 1]] = value;
+}
+
+// schemaBody builds the object a form drawn from a schema describes, from
+// its inputs' data-path. A value it cannot read is a RequestError naming
+// its field, and nothing is sent.
+function schemaBody(form) {
+  const body = Object.create(null), fields = [];
+  for (const el of form.querySelectorAll("[data-path]")) {
+    try {
+      const value = valueOf(el);
+      if (value !== undefined) setPath(body, el.dataset.path, value);
+    } catch (e) { fields.push({ field: el.dataset.path, message: e.message }); }
+  }
+  if (fields.length > 0) throw new RequestError("Check the fields marked.", fields);
+  return body;
 }
 
 function bodyOf(form) {
@@ -26,18 +105,70 @@ function bodyOf(form) {
     case "secret":
       return { name: f.get("name"), data: { [f.get("key")]: f.get("value") } };
     default:
-      return JSON.parse(f.get("body"));
+      return schemaBody(form);
   }
+}
+
+// errorPlaceFor returns the error element of form for field: the one
+// whose data-error-for is field, else the one of its nearest parent
+// ("spec.policies" for "spec.policies[0]"); null when there is none.
+function errorPlaceFor(form, field) {
+  let best = null;
+  for (const el of form.querySelectorAll("[data-error-for]")) {
+    const at = el.dataset.errorFor;
+    if (at === field) return el;
+    const next = field.charAt(at.length);
+    if (field.startsWith(at) && (next === "." || next === "[") && (!best || at.length > best.dataset.errorFor.length)) best = el;
+  }
+  return best;
+}
+
+// clearErrors takes the errors shown in form away.
+function clearErrors(form) {
+  for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
+  for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  const general = form.querySelector("[data-error-general]");
+  if (general) { general.textContent = ""; general.hidden = true; }
+}
+
+// showErrors shows a refused request's field messages next to their
+// fields and its message at the top of form; a form without places for
+// them shows the message in the notice.
+function showErrors(form, err) {
+  const general = form.querySelector("[data-error-general]");
+  if (!general) { notice("Not created: " + err.message); return; }
+  const lines = ["Not created: " + err.message];
+  for (const f of err.fields || []) {
+    const place = typeof f.field === "string" ? errorPlaceFor(form, f.field) : null;
+    if (!place) { lines.push(f.field + ": " + f.message); continue; }
+    place.textContent = place.textContent ? place.textContent + " " + f.message : f.message;
+    const input = form.querySelector('[data-path="' + CSS.escape(place.dataset.errorFor) + '"]');
+    if (input) input.setAttribute("aria-invalid", "true");
+  }
+  general.textContent = lines.join("\n");
+  general.hidden = false;
 }
 
 document.addEventListener("submit", async (ev) => {
   const form = ev.target.closest("form[data-post]");
   if (!form) return;
   ev.preventDefault();
+  clearErrors(form);
+  // The browser's own checks first: required, pattern, min, max.
+  if (!form.reportValidity()) return;
   try {
     await call("POST", form.dataset.post, bodyOf(form));
     location.reload();
-  } catch (e) { notice("Not created: " + e.message); }
+  } catch (e) { showErrors(form, e); }
+});
+
+// Editing a field takes its error away.
+document.addEventListener("input", (ev) => {
+  const el = ev.target.closest("[data-path]");
+  if (!el || !el.form) return;
+  el.removeAttribute("aria-invalid");
+  const place = el.form.querySelector('[data-error-for="' + CSS.escape(el.dataset.path) + '"]');
+  if (place) place.textContent = "";
 });
 
 document.addEventListener("click", async (ev) => {

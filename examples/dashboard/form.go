@@ -1,0 +1,441 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+)
+
+// A fieldKind says how a create form draws a field.
+type fieldKind string
+
+// The kinds of field a custom resource's create form has.
+const (
+	textField     fieldKind = "text"     // a string
+	selectField   fieldKind = "select"   // a string or number of an enum
+	numberField   fieldKind = "number"   // an integer or a number
+	checkboxField fieldKind = "checkbox" // a boolean
+	listField     fieldKind = "list"     // an array of scalars, as a comma-separated list
+	jsonField     fieldKind = "json"     // anything else, as JSON
+	objectField   fieldKind = "fieldset" // an object, as its own fields
+)
+
+// The bounds of a drawn form: an object deeper than maxFormDepth, or whose
+// fields would take the form past maxFormFields, is one JSON field.
+const (
+	maxFormDepth  = 8
+	maxFormFields = 200
+	// maxHintRunes bounds a description shown as a hint.
+	maxHintRunes = 400
+)
+
+// The JSON types of the values a field holds.
+const (
+	typeString  = "string"
+	typeInteger = "integer"
+	typeNumber  = "number"
+	typeBoolean = "boolean"
+	typeArray   = "array"
+	typeObject  = "object"
+)
+
+// dns1123Subdomain is metadata.name's pattern, as an HTML pattern attribute
+// (anchored by the browser; valid with the u and v regexp flags).
+const dns1123Subdomain = `[a-z0-9]([\-a-z0-9.]*[a-z0-9])?`
+
+// fieldName is the property name a drawn field may have: one that makes an
+// unambiguous dotted path. An object with another name is a JSON field.
+var fieldName = regexp.MustCompile(`^[A-Za-z0-9_$-]{1,253}$`)
+
+// A formField is one field of a custom resource's create form, drawn from
+// its kind's schema.
+type formField struct {
+	// Path names the field as the API server does: "spec.database".
+	Path string
+	// Label is the property's name.
+	Label string
+	Kind  fieldKind
+	// Type is the JSON type of the value (of a list's items): string,
+	// integer, number or boolean; empty for JSON fields and fieldsets.
+	Type string
+	// Required says the form cannot be sent without this field: its
+	// parent's schema requires it and the parent is itself sent.
+	Required bool
+	// Secret says the value is a secret: typed unseen.
+	Secret bool
+	// Default pre-fills the field: "true" checks a checkbox.
+	Default string
+	// Description is the schema's, shown under the field.
+	Description string
+	// Note is the form's own hint: how to type a list, JSON, a name.
+	Note string
+	// Options are an enum's values, for a select.
+	Options []string
+	// Pattern, MinLength and MaxLength check a string; Min, Max and Step a
+	// number. Empty when the schema sets none.
+	Pattern, MinLength, MaxLength string
+	Min, Max, Step                string
+	// Fields are a fieldset's fields.
+	Fields []formField
+}
+
+// formFields draws the create form of a custom resource whose schema (its
+// CRD's storage version's openAPIV3Schema) is s: metadata.name, then the
+// fields of spec and of the other top-level properties but apiVersion,
+// kind, metadata and status. Nested objects are fieldsets; what a form
+// cannot draw (maps, arrays of objects, int-or-string, unknown fields,
+// objects past the bounds) is typed as JSON. A nil schema, or one without
+// spec properties, gives the name and spec as JSON.
+func formFields(s *apiextensionsv1.JSONSchemaProps) []formField {
+	fields := []formField{nameField()}
+	b := &formBuilder{left: maxFormFields - len(fields)}
+	specJSON := specJSONField()
+	if s == nil {
+		return append(fields, specJSON)
+	}
+	spec, hasSpec := s.Properties["spec"]
+	if drawn, ok := b.object("spec", &spec, true, 1); ok {
+		// spec's fields are the form's own: no fieldset around them.
+		fields = append(fields, drawn...)
+	} else if hasSpec {
+		b.left--
+		fields = append(fields, specJSON)
+	}
+	for _, name := range sortedNames(s.Properties) {
+		if b.left <= 0 {
+			break
+		}
+		switch name {
+		case "apiVersion", "kind", "metadata", "status", "spec":
+			continue
+		}
+		if !fieldName.MatchString(name) {
+			continue
+		}
+		prop := s.Properties[name]
+		fields = append(fields, b.field(name, name, &prop, slices.Contains(s.Required, name), true, 1))
+	}
+	if len(fields) == 1 {
+		// Nothing drawn: the object is its spec.
+		fields = append(fields, specJSON)
+	}
+	return fields
+}
+
+// nameField is the field of an object's metadata.name.
+func nameField() formField {
+	return formField{
+		Path: "metadata.name", Label: "name", Kind: textField, Type: typeString, Required: true,
+		Pattern: dns1123Subdomain, MaxLength: "253",
+		Note: "Lowercase letters, digits, '-' and '.', starting and ending with a letter or a digit.",
+	}
+}
+
+// specJSONField is the field of an object's whole spec, as JSON: what a
+// form has when it cannot draw spec's fields.
+func specJSONField() formField {
+	return formField{Path: "spec", Label: "spec", Kind: jsonField, Note: "JSON: an object."}
+}
+
+// A formBuilder draws fields within a budget.
+type formBuilder struct {
+	// left is how many more fields the form may have.
+	left int
+}
+
+// object draws the fields of the properties of s, an object at path sent
+// whenever the form is (enforced), at depth: the required ones first, each
+// by name. It fails, using none of the budget, when s has no property, has
+// one whose name makes no path, keeps unknown fields, is deeper than the
+// bound, or when its fields do not fit the budget.
+func (b *formBuilder) object(path string, s *apiextensionsv1.JSONSchemaProps, enforced bool, depth int) ([]formField, bool) {
+	if len(s.Properties) == 0 || depth > maxFormDepth || unknownFields(s) {
+		return nil, false
+	}
+	names := sortedNames(s.Properties)
+	// The fields to fill first.
+	slices.SortStableFunc(names, func(a, b string) int {
+		return cmpBool(slices.Contains(s.Required, b), slices.Contains(s.Required, a))
+	})
+	for _, name := range names {
+		if !fieldName.MatchString(name) {
+			return nil, false
+		}
+	}
+	left := b.left
+	fields := make([]formField, 0, max(0, min(len(names), b.left)))
+	for _, name := range names {
+		if b.left <= 0 {
+			b.left = left
+			return nil, false
+		}
+		prop := s.Properties[name]
+		f := b.field(path+"."+name, name, &prop, slices.Contains(s.Required, name), enforced, depth)
+		if !f.Required && slices.Contains(s.Required, name) && !enforced {
+			f.Note = joinNotes(f.Note, "Required when "+path+" is set.")
+		}
+		fields = append(fields, f)
+	}
+	return fields, true
+}
+
+// field draws the property name of s at path, at depth: required by its
+// parent, which is sent whenever the form is when enforced.
+func (b *formBuilder) field(path, name string, s *apiextensionsv1.JSONSchemaProps, required, enforced bool, depth int) formField {
+	b.left--
+	f := formField{Path: path, Label: name, Required: required && enforced, Description: hint(s.Description)}
+	switch {
+	case s.XIntOrString:
+		f.Kind, f.Note = jsonField, "JSON: a number, or a string in quotes."
+	case unknownFields(s) || s.XEmbeddedResource:
+		f.Kind, f.Note = jsonField, "JSON."
+	case s.Type == typeString:
+		f.Kind, f.Type = textField, typeString
+		if f.Options = enumOptions(s); len(f.Options) > 0 {
+			f.Kind = selectField
+		}
+		f.Pattern = htmlPattern(s.Pattern)
+		f.MinLength, f.MaxLength = length(s.MinLength), length(s.MaxLength)
+	case s.Type == typeInteger || s.Type == typeNumber:
+		f.Kind, f.Type = numberField, s.Type
+		if f.Options = enumOptions(s); len(f.Options) > 0 {
+			f.Kind = selectField
+			break
+		}
+		f.Min, f.Max, f.Step = bounds(s)
+	case s.Type == typeBoolean:
+		f.Kind, f.Type = checkboxField, typeBoolean
+	case s.Type == typeArray && scalarItems(s) != nil:
+		items := scalarItems(s)
+		f.Kind, f.Type, f.Note = listField, items.Type, "A comma-separated list."
+		if opts := enumOptions(items); len(opts) > 0 {
+			f.Note = "A comma-separated list of: " + strings.Join(opts, ", ") + "."
+		}
+	case s.Type == typeObject || s.Type == "" && len(s.Properties) > 0:
+		fields, ok := b.object(path, s, required && enforced, depth+1)
+		if !ok {
+			f.Kind, f.Note = jsonField, "JSON: an object."
+			break
+		}
+		f.Kind, f.Fields = objectField, fields
+	default:
+		f.Kind, f.Note = jsonField, "JSON."
+	}
+	if s.Default != nil {
+		f.Default = defaultText(f.Kind, s.Default.Raw)
+	}
+	return f
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	default:
+		return -1
+	}
+}
+
+// joinNotes joins two hints.
+func joinNotes(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + " " + b
+}
+
+// unknownFields says whether s keeps fields its schema does not name.
+func unknownFields(s *apiextensionsv1.JSONSchemaProps) bool {
+	return s.XPreserveUnknownFields != nil && *s.XPreserveUnknownFields
+}
+
+// scalarItems returns the schema of the items of the array s when they are
+// strings, integers, numbers or booleans; nil otherwise.
+func scalarItems(s *apiextensionsv1.JSONSchemaProps) *apiextensionsv1.JSONSchemaProps {
+	if s.Items == nil || s.Items.Schema == nil {
+		return nil
+	}
+	items := s.Items.Schema
+	if items.XIntOrString || unknownFields(items) {
+		return nil
+	}
+	switch items.Type {
+	case typeString, typeInteger, typeNumber, typeBoolean:
+		return items
+	}
+	return nil
+}
+
+// sortedNames returns the names of props, sorted.
+func sortedNames(props map[string]apiextensionsv1.JSONSchemaProps) []string {
+	names := make([]string, 0, len(props))
+	for name := range props {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// hint returns a description as one line, shortened.
+func hint(description string) string {
+	text := strings.Join(strings.Fields(description), " ")
+	if runes := []rune(text); len(runes) > maxHintRunes {
+		text = string(runes[:maxHintRunes-1]) + "…"
+	}
+	return text
+}
+
+// enumOptions returns the values of the enum of s that are of its type, as a
+// form shows them.
+func enumOptions(s *apiextensionsv1.JSONSchemaProps) []string {
+	var out []string
+	for _, e := range s.Enum {
+		v, ok := decode(e.Raw)
+		if !ok {
+			continue
+		}
+		switch v := v.(type) {
+		case string:
+			if s.Type == typeString {
+				out = append(out, v)
+			}
+		case json.Number:
+			if s.Type == typeInteger || s.Type == typeNumber {
+				out = append(out, v.String())
+			}
+		}
+	}
+	return out
+}
+
+// decode decodes raw JSON, keeping numbers as they are written.
+func decode(raw []byte) (any, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// htmlPattern returns a schema's pattern as an HTML pattern attribute. A
+// schema's pattern matches anywhere in the value, the attribute the whole
+// value: an unanchored pattern may have anything around it.
+func htmlPattern(pattern string) string {
+	if pattern == "" || strings.HasPrefix(pattern, "^") && strings.HasSuffix(pattern, "$") {
+		return pattern
+	}
+	return ".*(?:" + pattern + ").*"
+}
+
+// length returns a schema's length bound as an attribute value, empty when
+// unset or negative.
+func length(n *int64) string {
+	if n == nil || *n < 0 {
+		return ""
+	}
+	return strconv.FormatInt(*n, 10)
+}
+
+// bounds returns the min, max and step attributes of the number s.
+func bounds(s *apiextensionsv1.JSONSchemaProps) (string, string, string) {
+	if s.Type != typeInteger {
+		return bound(s.Minimum), bound(s.Maximum), "any"
+	}
+	var lo, hi *float64
+	if s.Minimum != nil {
+		m := math.Ceil(*s.Minimum)
+		if s.ExclusiveMinimum && m == *s.Minimum {
+			m++
+		}
+		lo = &m
+	}
+	if s.Maximum != nil {
+		m := math.Floor(*s.Maximum)
+		if s.ExclusiveMaximum && m == *s.Maximum {
+			m--
+		}
+		hi = &m
+	}
+	return bound(lo), bound(hi), "1"
+}
+
+// bound writes a bound as an HTML floating-point number, empty when unset.
+func bound(v *float64) string {
+	if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
+		return ""
+	}
+	if math.Abs(*v) < 1e15 {
+		return strconv.FormatFloat(*v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(*v, 'e', -1, 64)
+}
+
+// defaultText returns the default raw as a field of kind shows it, empty
+// when the field cannot show it.
+func defaultText(kind fieldKind, raw []byte) string {
+	v, ok := decode(raw)
+	if !ok {
+		return ""
+	}
+	if kind == jsonField {
+		var out bytes.Buffer
+		if json.Compact(&out, raw) != nil {
+			return ""
+		}
+		return out.String()
+	}
+	if kind == listField {
+		list, ok := v.([]any)
+		if !ok {
+			return ""
+		}
+		parts := make([]string, 0, len(list))
+		for _, item := range list {
+			text, ok := scalarText(item)
+			if !ok {
+				return ""
+			}
+			parts = append(parts, text)
+		}
+		return strings.Join(parts, ", ")
+	}
+	text, _ := scalarText(v)
+	return text
+}
+
+// scalarText returns a string, number or boolean as text.
+func scalarText(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case json.Number:
+		return v.String(), true
+	case bool:
+		return strconv.FormatBool(v), true
+	}
+	return "", false
+}
+
+// markSecret marks the fields at paths, and those under them, secret.
+func markSecret(fields []formField, paths []string) {
+	for i := range fields {
+		f := &fields[i]
+		for _, p := range paths {
+			if f.Path == p || strings.HasPrefix(f.Path, p+".") {
+				f.Secret = true
+			}
+		}
+		markSecret(f.Fields, paths)
+	}
+}

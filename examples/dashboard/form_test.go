@@ -1,0 +1,337 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"sigs.k8s.io/yaml"
+)
+
+// schemaOf reads a schema written in YAML.
+func schemaOf(t *testing.T, text string) *apiextensionsv1.JSONSchemaProps {
+	t.Helper()
+	s := &apiextensionsv1.JSONSchemaProps{}
+	if err := yaml.Unmarshal([]byte(text), s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// everyType is a schema with a field of every type a form draws.
+const everyType = `
+type: object
+properties:
+  apiVersion: {type: string}
+  kind: {type: string}
+  metadata: {type: object}
+  status: {type: object, properties: {ready: {type: boolean}}}
+  spec:
+    type: object
+    required: [size, engine, tls]
+    properties:
+      size:
+        type: string
+        enum: [small, large]
+        description: |-
+          Size is how big
+          the thing is.
+      engine: {type: string, pattern: '^[a-z]+$', minLength: 2, maxLength: 20, default: postgres}
+      owner: {type: string, pattern: '[a-z]'}
+      replicas: {type: integer, minimum: 1, maximum: 5, default: 3}
+      ratio: {type: number, minimum: 0.5, maximum: 2, exclusiveMaximum: true}
+      shards: {type: integer, minimum: 0, exclusiveMinimum: true}
+      tier: {type: integer, enum: [1, 2]}
+      enabled: {type: boolean, default: true}
+      tags: {type: array, items: {type: string}, default: [a, b]}
+      ports: {type: array, items: {type: integer, enum: [80, 443]}}
+      rules: {type: array, items: {type: object, properties: {host: {type: string}}}, default: [{host: x}]}
+      labels: {type: object, additionalProperties: {type: string}}
+      extra: {type: object, x-kubernetes-preserve-unknown-fields: true}
+      port: {x-kubernetes-int-or-string: true, anyOf: [{type: integer}, {type: string}]}
+      tls:
+        type: object
+        required: [secret]
+        properties:
+          secret: {type: string}
+      backup:
+        type: object
+        required: [schedule]
+        properties:
+          schedule: {type: string}
+  data:
+    type: object
+    properties:
+      note: {type: string}
+`
+
+func TestFormFields(t *testing.T) {
+	specJSON := specJSONField()
+	cases := map[string]struct {
+		reason string
+		schema string // YAML; empty for a nil schema
+		want   []formField
+	}{
+		"NilSchema": {
+			reason: "A CRD without a schema gives the name and spec as JSON.",
+			want:   []formField{nameField(), specJSON},
+		},
+		"NoProperties": {
+			reason: "A schema without properties gives the name and spec as JSON.",
+			schema: `type: object`,
+			want:   []formField{nameField(), specJSON},
+		},
+		"SpecWithoutProperties": {
+			reason: "A spec without properties is JSON.",
+			schema: `{type: object, properties: {spec: {type: object}, status: {type: object, properties: {x: {type: string}}}}}`,
+			want:   []formField{nameField(), specJSON},
+		},
+		"SpecOfUnknownFields": {
+			reason: "A spec that keeps unknown fields is JSON, even with properties: a form could not add the others.",
+			schema: `{type: object, properties: {spec: {type: object, x-kubernetes-preserve-unknown-fields: true, properties: {a: {type: string}}}}}`,
+			want:   []formField{nameField(), specJSON},
+		},
+		"PropertyNameMakingNoPath": {
+			reason: "An object with a property whose name would make an ambiguous path is JSON.",
+			schema: `{type: object, properties: {spec: {type: object, properties: {a.b: {type: string}, c: {type: string}}}}}`,
+			want:   []formField{nameField(), specJSON},
+		},
+		"EveryType": {
+			reason: "Each type is drawn as its input, with its constraints, default and description; required fields come first; other top-level objects follow spec's fields; apiVersion, kind, metadata and status are no fields.",
+			schema: everyType,
+			want: []formField{
+				nameField(),
+				{Path: "spec.engine", Label: "engine", Kind: textField, Type: "string", Required: true, Default: "postgres", Pattern: "^[a-z]+$", MinLength: "2", MaxLength: "20"},
+				{Path: "spec.size", Label: "size", Kind: selectField, Type: "string", Required: true, Description: "Size is how big the thing is.", Options: []string{"small", "large"}},
+				{Path: "spec.tls", Label: "tls", Kind: objectField, Required: true, Fields: []formField{
+					{Path: "spec.tls.secret", Label: "secret", Kind: textField, Type: "string", Required: true},
+				}},
+				{Path: "spec.backup", Label: "backup", Kind: objectField, Fields: []formField{
+					{Path: "spec.backup.schedule", Label: "schedule", Kind: textField, Type: "string", Note: "Required when spec.backup is set."},
+				}},
+				{Path: "spec.enabled", Label: "enabled", Kind: checkboxField, Type: "boolean", Default: "true"},
+				{Path: "spec.extra", Label: "extra", Kind: jsonField, Note: "JSON."},
+				{Path: "spec.labels", Label: "labels", Kind: jsonField, Note: "JSON: an object."},
+				{Path: "spec.owner", Label: "owner", Kind: textField, Type: "string", Pattern: ".*(?:[a-z]).*"},
+				{Path: "spec.port", Label: "port", Kind: jsonField, Note: "JSON: a number, or a string in quotes."},
+				{Path: "spec.ports", Label: "ports", Kind: listField, Type: "integer", Note: "A comma-separated list of: 80, 443."},
+				{Path: "spec.ratio", Label: "ratio", Kind: numberField, Type: "number", Min: "0.5", Max: "2", Step: "any"},
+				{Path: "spec.replicas", Label: "replicas", Kind: numberField, Type: "integer", Default: "3", Min: "1", Max: "5", Step: "1"},
+				{Path: "spec.rules", Label: "rules", Kind: jsonField, Default: `[{"host":"x"}]`, Note: "JSON."},
+				{Path: "spec.shards", Label: "shards", Kind: numberField, Type: "integer", Min: "1", Step: "1"},
+				{Path: "spec.tags", Label: "tags", Kind: listField, Type: "string", Default: "a, b", Note: "A comma-separated list."},
+				{Path: "spec.tier", Label: "tier", Kind: selectField, Type: "integer", Options: []string{"1", "2"}},
+				{Path: "data", Label: "data", Kind: objectField, Fields: []formField{
+					{Path: "data.note", Label: "note", Kind: textField, Type: "string"},
+				}},
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var s *apiextensionsv1.JSONSchemaProps
+			if tc.schema != "" {
+				s = schemaOf(t, tc.schema)
+			}
+			if diff := cmp.Diff(tc.want, formFields(s)); diff != "" {
+				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+// nested returns a schema whose spec nests objects depth deep, a string at
+// the bottom.
+func nested(depth int) *apiextensionsv1.JSONSchemaProps {
+	inner := apiextensionsv1.JSONSchemaProps{Type: "string"}
+	for range depth {
+		inner = apiextensionsv1.JSONSchemaProps{Type: "object", Properties: map[string]apiextensionsv1.JSONSchemaProps{"a": inner}}
+	}
+	return &apiextensionsv1.JSONSchemaProps{Type: "object", Properties: map[string]apiextensionsv1.JSONSchemaProps{"spec": inner}}
+}
+
+// wide returns an object of n strings and, when inner is set, an object
+// "inner".
+func wide(n int, inner *apiextensionsv1.JSONSchemaProps) apiextensionsv1.JSONSchemaProps {
+	s := apiextensionsv1.JSONSchemaProps{Type: "object", Properties: map[string]apiextensionsv1.JSONSchemaProps{}}
+	for i := range n {
+		s.Properties[fmt.Sprintf("f%03d", i)] = apiextensionsv1.JSONSchemaProps{Type: "string"}
+	}
+	if inner != nil {
+		s.Properties["inner"] = *inner
+	}
+	return s
+}
+
+// formShape is what the bounds of a form are about: how many fields it
+// has, how deep its fieldsets nest, and its JSON fields.
+type formShape struct {
+	Fields, Depth int
+	JSON          []string
+}
+
+func shapeOf(fields []formField, depth int, shape *formShape) {
+	for _, f := range fields {
+		shape.Fields++
+		switch f.Kind {
+		case objectField:
+			shape.Depth = max(shape.Depth, depth+1)
+			shapeOf(f.Fields, depth+1, shape)
+		case jsonField:
+			shape.JSON = append(shape.JSON, f.Path)
+		default:
+		}
+	}
+}
+
+func TestFormFieldsBounds(t *testing.T) {
+	big := wide(maxFormFields, nil)
+	cases := map[string]struct {
+		reason string
+		schema *apiextensionsv1.JSONSchemaProps
+		want   formShape
+	}{
+		"DeepWithinBounds": {
+			reason: "Objects nest as fieldsets down to the bound (spec is the first level).",
+			schema: nested(maxFormDepth),
+			want:   formShape{Fields: maxFormDepth + 1, Depth: maxFormDepth - 1},
+		},
+		"TooDeep": {
+			reason: "An object deeper than the bound is JSON.",
+			schema: nested(maxFormDepth + 3),
+			want:   formShape{Fields: maxFormDepth + 1, Depth: maxFormDepth - 1, JSON: []string{"spec" + strings.Repeat(".a", maxFormDepth)}},
+		},
+		"TooManyFields": {
+			reason: "A spec whose fields do not fit the form is JSON.",
+			schema: &apiextensionsv1.JSONSchemaProps{Properties: map[string]apiextensionsv1.JSONSchemaProps{"spec": wide(maxFormFields, nil)}},
+			want:   formShape{Fields: 2, JSON: []string{"spec"}},
+		},
+		"TooManyNestedFields": {
+			reason: "A nested object whose fields do not fit is JSON; the fields around it are drawn.",
+			schema: &apiextensionsv1.JSONSchemaProps{Properties: map[string]apiextensionsv1.JSONSchemaProps{"spec": wide(3, &big)}},
+			want:   formShape{Fields: 5, JSON: []string{"spec.inner"}},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var got formShape
+			shapeOf(formFields(tc.schema), 0, &got)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+// TestMarkSecret checks that the fields a domain declares secret, and
+// those under them, are typed unseen.
+func TestMarkSecret(t *testing.T) {
+	fields := []formField{
+		{Path: "spec.secretKey"},
+		{Path: "spec.secretKeyRef"},
+		{Path: "spec.auth", Fields: []formField{{Path: "spec.auth.token"}}},
+	}
+	markSecret(fields, []string{"spec.secretKey", "spec.auth"})
+	want := []formField{
+		{Path: "spec.secretKey", Secret: true},
+		{Path: "spec.secretKeyRef"},
+		{Path: "spec.auth", Secret: true, Fields: []formField{{Path: "spec.auth.token", Secret: true}}},
+	}
+	if diff := cmp.Diff(want, fields); diff != "" {
+		t.Errorf("-want, +got:\n%s", diff)
+	}
+}
+
+// crdSchemas returns the JSON of the schema of every version of the CRDs
+// of the repository's domains and of the conformance suite.
+func crdSchemas(tb testing.TB) [][]byte {
+	tb.Helper()
+	var files []string
+	for _, pattern := range []string{"../../databases/crds/*.yaml", "../../objectstore/crds/*.yaml", "../../hub/hubtest/conformance/widget-crd.yaml"} {
+		matches, err := filepath.Glob(pattern)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		files = append(files, matches...)
+	}
+	if len(files) < 6 {
+		tb.Fatalf("found %d CRD files, want the databases', the object store's and the conformance widget's", len(files))
+	}
+	var out [][]byte
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		crd := &apiextensionsv1.CustomResourceDefinition{}
+		if err := yaml.Unmarshal(data, crd); err != nil {
+			tb.Fatalf("%s: %v", file, err)
+		}
+		for _, v := range crd.Spec.Versions {
+			if v.Schema == nil {
+				continue
+			}
+			raw, err := json.Marshal(v.Schema.OpenAPIV3Schema)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			out = append(out, raw)
+		}
+	}
+	return out
+}
+
+// FuzzSchemaForm draws the form of any schema: it never panics, renders,
+// stays within its bounds, and names each field by a path of its own.
+func FuzzSchemaForm(f *testing.F) {
+	for _, raw := range crdSchemas(f) {
+		f.Add(raw)
+	}
+	f.Add([]byte(`null`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"properties":{"spec":{"type":"string"}}}`))
+	f.Add([]byte(`{"properties":{"spec":{"properties":{"a":{"type":"array","items":{"type":"integer","enum":[1,"x",{}]},"default":[1,[2]]}}},"data":{"type":"boolean","default":"yes"}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s *apiextensionsv1.JSONSchemaProps
+		if err := json.Unmarshal(data, &s); err != nil {
+			return
+		}
+		fields := formFields(s)
+		if len(fields) < 2 || fields[0].Path != "metadata.name" {
+			t.Fatalf("the form does not start with the name and have a field more: %+v", fields)
+		}
+		seen := map[string]bool{}
+		var walk func([]formField, int)
+		walk = func(fields []formField, depth int) {
+			if depth > maxFormDepth {
+				t.Fatalf("fieldsets nest deeper than %d", maxFormDepth)
+			}
+			for _, f := range fields {
+				if f.Path == "" {
+					t.Fatalf("a field without a path: %+v", f)
+				}
+				if seen[f.Path] {
+					t.Fatalf("two fields at %q", f.Path)
+				}
+				seen[f.Path] = true
+				if (f.Kind == objectField) != (len(f.Fields) > 0) {
+					t.Fatalf("%q: a fieldset without fields, or fields outside a fieldset", f.Path)
+				}
+				if err := pages.ExecuteTemplate(io.Discard, "field", f); err != nil {
+					t.Fatalf("%q: rendering: %v", f.Path, err)
+				}
+				walk(f.Fields, depth+1)
+			}
+		}
+		walk(fields, 0)
+		if len(seen) > maxFormFields {
+			t.Fatalf("%d fields, more than %d", len(seen), maxFormFields)
+		}
+	})
+}
