@@ -109,14 +109,22 @@ func (t *fieldTracker) managerFor(gvk schema.GroupVersionKind) (*managedfields.F
 	return m, nil
 }
 
-// newLive returns the empty object a create starts from.
-func (t *fieldTracker) newLive(gvk schema.GroupVersionKind) (runtime.Object, error) {
+// liveOrNew returns the stored object called name, or the empty object a
+// create starts from when there is none, and whether it exists.
+func (t *fieldTracker) liveOrNew(gvr schema.GroupVersionResource, gvk schema.GroupVersionKind, ns, name string) (runtime.Object, bool, error) {
+	live, err := t.Get(gvr, ns, name)
+	if err == nil {
+		return live, true, nil
+	}
+	if !apierrors.IsNotFound(err) {
+		return nil, false, err
+	}
 	obj, err := t.scheme.New(gvk)
 	if err != nil {
-		return nil, err
+		return nil, false, fmt.Errorf("hubtest: a new %s: %w", gvk.Kind, err)
 	}
 	obj.GetObjectKind().SetGroupVersionKind(gvk)
-	return obj, nil
+	return obj, false, nil
 }
 
 // Create stores obj with the managed fields of its creation.
@@ -144,10 +152,7 @@ func (t *fieldTracker) Create(gvr schema.GroupVersionResource, obj runtime.Objec
 	if err != nil {
 		return err
 	}
-	live, err := t.Get(gvr, ns, objMeta.GetName())
-	if apierrors.IsNotFound(err) {
-		live, err = t.newLive(gvk)
-	}
+	live, _, err := t.liveOrNew(gvr, gvk, ns, objMeta.GetName())
 	if err != nil {
 		return err
 	}
@@ -237,12 +242,7 @@ func (t *fieldTracker) Apply(gvr schema.GroupVersionResource, config runtime.Obj
 	if err != nil {
 		return err
 	}
-	exists := true
-	live, err := t.Get(gvr, ns, configMeta.GetName())
-	if apierrors.IsNotFound(err) {
-		exists = false
-		live, err = t.newLive(gvk)
-	}
+	live, exists, err := t.liveOrNew(gvr, gvk, ns, configMeta.GetName())
 	if err != nil {
 		return err
 	}

@@ -252,17 +252,24 @@ func getSchema(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 		writeError(w, r, err)
 		return
 	}
-	s, err := p.CustomResources().GetSchema(r.Context(), id)
-	if err != nil {
-		writeError(w, r, err)
-		return
+	writeStoredSchema(w, r)(p.CustomResources().GetSchema(r.Context(), id))
+}
+
+// writeStoredSchema returns a function that answers with a stored schema's
+// DTO, or with the error that came instead.
+func writeStoredSchema(w http.ResponseWriter, r *http.Request) func(*crs.CustomResourceSchema, error) {
+	return func(s *crs.CustomResourceSchema, err error) {
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		items, err := storedSchemaItems([]*crs.CustomResourceSchema{s})
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		writeOK(w, r, items[0])
 	}
-	items, err := storedSchemaItems([]*crs.CustomResourceSchema{s})
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeOK(w, r, items[0])
 }
 
 // schemaRequestBody is the resource manager's schema DTO as a request
@@ -304,17 +311,7 @@ func (h *Handler) writeSchema(w http.ResponseWriter, r *http.Request, p *platfor
 			field.ErrorList{field.NotFound(field.NewPath("spec", "crdId"), req.CRD)}))
 		return
 	}
-	s, err := p.CustomResources().SetSchema(r.Context(), req)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	items, err := storedSchemaItems([]*crs.CustomResourceSchema{s})
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeOK(w, r, items[0])
+	writeStoredSchema(w, r)(p.CustomResources().SetSchema(r.Context(), req))
 }
 
 func (h *Handler) createSchema(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
