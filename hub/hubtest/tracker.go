@@ -109,6 +109,16 @@ func (t *fieldTracker) managerFor(gvk schema.GroupVersionKind) (*managedfields.F
 	return m, nil
 }
 
+// managerOf returns the kind of resource gvr and its field manager.
+func (t *fieldTracker) managerOf(gvr schema.GroupVersionResource) (schema.GroupVersionKind, *managedfields.FieldManager, error) {
+	gvk, err := t.kindFor(gvr)
+	if err != nil {
+		return gvk, nil, err
+	}
+	m, err := t.managerFor(gvk)
+	return gvk, m, err
+}
+
 // liveOrNew returns the stored object called name, or the empty object a
 // create starts from when there is none, and whether it exists.
 func (t *fieldTracker) liveOrNew(gvr schema.GroupVersionResource, gvk schema.GroupVersionKind, ns, name string) (runtime.Object, bool, error) {
@@ -133,11 +143,7 @@ func (t *fieldTracker) Create(gvr schema.GroupVersionResource, obj runtime.Objec
 	if err != nil {
 		return err
 	}
-	gvk, err := t.kindFor(gvr)
-	if err != nil {
-		return err
-	}
-	m, err := t.managerFor(gvk)
+	gvk, m, err := t.managerOf(gvr)
 	if err != nil {
 		return err
 	}
@@ -204,11 +210,7 @@ func (t *fieldTracker) Patch(gvr schema.GroupVersionResource, patched runtime.Ob
 // updated returns obj with the managed fields an update by manager gives
 // it over the stored object.
 func (t *fieldTracker) updated(gvr schema.GroupVersionResource, obj runtime.Object, ns, manager string) (runtime.Object, error) {
-	gvk, err := t.kindFor(gvr)
-	if err != nil {
-		return nil, err
-	}
-	m, err := t.managerFor(gvk)
+	_, m, err := t.managerOf(gvr)
 	if err != nil {
 		return nil, err
 	}
@@ -230,11 +232,7 @@ func (t *fieldTracker) Apply(gvr schema.GroupVersionResource, config runtime.Obj
 	if err != nil {
 		return err
 	}
-	gvk, err := t.kindFor(gvr)
-	if err != nil {
-		return err
-	}
-	m, err := t.managerFor(gvk)
+	gvk, m, err := t.managerOf(gvr)
 	if err != nil {
 		return err
 	}
