@@ -4,6 +4,7 @@ import (
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/crs"
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -59,4 +60,17 @@ func isOwnKind(d hub.Domain, obj client.Object) bool {
 		}
 	}
 	return false
+}
+
+// DemoCRDs returns the CRDs among DemoObjects: kinds a demo cluster serves
+// beyond the domains' own (a CRD without a schema of its own, to show
+// custom schemas).
+func DemoCRDs() []*apiextensionsv1.CustomResourceDefinition {
+	var crds []*apiextensionsv1.CustomResourceDefinition
+	for _, obj := range DemoObjects() {
+		if crd, ok := obj.(*apiextensionsv1.CustomResourceDefinition); ok {
+			crds = append(crds, crd)
+		}
+	}
+	return crds
 }

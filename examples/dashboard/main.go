@@ -112,7 +112,10 @@ func newServer(ctx context.Context, o options, logger *slog.Logger) (*server, er
 		}
 		// The embedded cluster runs no pods: its logs are simulated.
 		s.embedded = true
-		apiOpts = append(apiOpts, restapi.WithSimulatedLogs())
+		apiOpts = append(apiOpts, restapi.WithSimulatedLogs(),
+			// The demo's own CRD (one without a schema of its own, with a
+			// custom schema) is served beside the domains'.
+			restapi.WithCRDs(append(platform.CRDs(), platform.DemoCRDs()...)...))
 	} else if err = s.connect(o, popts); err != nil {
 		return nil, err
 	}

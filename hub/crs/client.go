@@ -233,35 +233,9 @@ var schemaKind = schema.GroupKind{Group: GroupVersion.Group, Kind: "CustomResour
 // version; the schema must be a JSON schema the API server's validator can
 // use: anything else is a *hub.ValidationError naming the field.
 func (c *Client) SetSchema(ctx context.Context, req SchemaRequest) (*CustomResourceSchema, error) {
-	var errs field.ErrorList
-	specPath := field.NewPath("spec")
-	crd, err := c.GetCRD(ctx, req.CRD)
-	switch {
-	case hub.IsNotFound(err):
-		errs = append(errs, field.NotFound(specPath.Child("crdId"), req.CRD))
-	case err != nil:
+	name, raw, errs, err := c.checkSchema(ctx, req)
+	if err != nil {
 		return nil, err
-	}
-	name := req.ID
-	if name == "" {
-		name = SchemaName(req.CRD, req.Version)
-	}
-	errs = append(errs, hub.ValidateName(field.NewPath("metadata", "name"), name)...)
-	raw := req.Schema
-	if crd != nil {
-		idx := slices.IndexFunc(crd.Spec.Versions, func(v apiextensionsv1.CustomResourceDefinitionVersion) bool { return v.Name == req.Version })
-		switch {
-		case idx < 0:
-			errs = append(errs, field.NotFound(specPath.Child("version"), req.Version))
-		case len(raw) == 0 || string(raw) == "null" || string(raw) == "{}":
-			raw, err = json.Marshal(crd.Spec.Versions[idx].Schema.OpenAPIV3Schema)
-			if err != nil {
-				return nil, fmt.Errorf("encoding the schema of CRD %s: %w", req.CRD, err)
-			}
-		}
-	}
-	if len(errs) == 0 {
-		errs = append(errs, validateSchemaJSON(specPath.Child("schema"), raw, crd)...)
 	}
 	if err := hub.NewValidationError(schemaKind, name, errs); err != nil {
 		return nil, err
@@ -283,6 +257,43 @@ func (c *Client) SetSchema(ctx context.Context, req SchemaRequest) (*CustomResou
 		s.Spec = desired.Spec
 		return nil
 	})
+}
+
+// checkSchema makes SetSchema's checks: it returns the schema's name and
+// its JSON (the CRD version's own when req has none), and the field errors
+// of a request to refuse.
+func (c *Client) checkSchema(ctx context.Context, req SchemaRequest) (string, json.RawMessage, field.ErrorList, error) {
+	var errs field.ErrorList
+	specPath := field.NewPath("spec")
+	crd, err := c.GetCRD(ctx, req.CRD)
+	switch {
+	case hub.IsNotFound(err):
+		errs = append(errs, field.NotFound(specPath.Child("crdId"), req.CRD))
+	case err != nil:
+		return "", nil, nil, err
+	}
+	name := req.ID
+	if name == "" {
+		name = SchemaName(req.CRD, req.Version)
+	}
+	errs = append(errs, hub.ValidateName(field.NewPath("metadata", "name"), name)...)
+	raw := req.Schema
+	if crd != nil {
+		idx := slices.IndexFunc(crd.Spec.Versions, func(v apiextensionsv1.CustomResourceDefinitionVersion) bool { return v.Name == req.Version })
+		switch {
+		case idx < 0:
+			errs = append(errs, field.NotFound(specPath.Child("version"), req.Version))
+		case len(raw) == 0 || string(raw) == "null" || string(raw) == "{}":
+			raw, err = json.Marshal(crd.Spec.Versions[idx].Schema.OpenAPIV3Schema)
+			if err != nil {
+				return "", nil, nil, fmt.Errorf("encoding the schema of CRD %s: %w", req.CRD, err)
+			}
+		}
+	}
+	if len(errs) == 0 {
+		errs = append(errs, validateSchemaJSON(specPath.Child("schema"), raw, crd)...)
+	}
+	return name, raw, errs, nil
 }
 
 // validateSchemaJSON checks that raw is a JSON schema the API server's

@@ -3,6 +3,7 @@ package crs_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -41,6 +42,7 @@ func fieldsOf(err error) []string {
 	for _, e := range ve.Errors {
 		out = append(out, e.Field)
 	}
+	slices.Sort(out) // the validator names fields in no set order
 	return out
 }
 

@@ -10,6 +10,8 @@ import (
 	"context"
 	"fmt"
 
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/databases/databasestest"
 	"github.com/hubkit-dev/hubkit/hub"
@@ -61,7 +63,15 @@ func NewEmbedded(ctx context.Context, namespace string, demo bool, opts ...platf
 		return nil, nil, fmt.Errorf("platformtest: %w", err)
 	}
 	if demo {
+		// The demo's own CRDs first, installed as a cluster would serve
+		// them, then everything else.
+		if err := f.InstallCRDs(ctx, platform.DemoCRDs()...); err != nil {
+			return nil, nil, fmt.Errorf("platformtest: installing the demo's CRDs: %w", err)
+		}
 		for _, obj := range platform.DemoObjects() {
+			if _, isCRD := obj.(*apiextensionsv1.CustomResourceDefinition); isCRD {
+				continue
+			}
 			if err := f.Client().Create(ctx, obj); err != nil && !hub.IsAlreadyExists(err) {
 				return nil, nil, fmt.Errorf("platformtest: loading demo data: %w", err)
 			}

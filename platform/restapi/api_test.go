@@ -170,12 +170,15 @@ func TestWrites(t *testing.T) {
 		// absent, when set, must still be NotFound afterwards: a refused
 		// write makes nothing.
 		absent string
+		// field, when set, must be named in the error JSON's fields, for a
+		// form to show the message next to it.
+		field string
 	}{
 		"UserOfMissingDatabase": {
 			reason: "A PostgresUser is checked as databases.Client.CreateUser checks it: its database must exist.",
 			method: "POST", path: "/api/postgresusers.db.movetokube.com",
 			body: `{"metadata":{"name":"ghost"},"spec":{"role":"ghost","database":"nowhere","secretName":"ghost","privileges":"READ"}}`,
-			want: 400, message: "spec.database", absent: "/api/postgresusers.db.movetokube.com/ghost",
+			want: 400, message: "spec.database", absent: "/api/postgresusers.db.movetokube.com/ghost", field: "spec.database",
 		},
 		"UserWithoutRole": {
 			reason: "A PostgresUser written whole must name its role, which the builder would default.",
@@ -201,8 +204,14 @@ func TestWrites(t *testing.T) {
 			body: `{"spec":{"role":"dashboard","database":"nowhere","secretName":"dashboard","privileges":"READ"}}`,
 			want: 400, message: "spec.database",
 		},
+		"SchemaOfMissingCRD": {
+			reason: "A custom schema written as a custom resource passes the checks of crs.Client.SetSchema: its CRD must exist.",
+			method: "POST", path: "/api/customresourceschemas.hubkit.dev",
+			body: `{"metadata":{"name":"ghost-schema"},"spec":{"crdId":"gadgets.example.dev","version":"v1","schema":{"type":"object"}}}`,
+			want: 400, field: "spec.crdId", absent: "/api/customresourceschemas.hubkit.dev/ghost-schema",
+		},
 		"CreatePVC":     {reason: "The resource manager's PVC body creates a claim.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"models","accessModes":["ReadWriteOnce"],"resourceAmount":3,"storageClassName":"standard","volumeMode":"Filesystem"}`, want: 200},
-		"BadPVC":        {reason: "An invalid claim is a 400 naming the field.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"Bad Name","resourceAmount":0}`, want: 400, message: "metadata.name"},
+		"BadPVC":        {reason: "An invalid claim is a 400 naming the field.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"Bad Name","resourceAmount":0}`, want: 400, message: "metadata.name", field: "metadata.name"},
 		"UnknownField":  {reason: "Unknown body fields are refused.", method: "POST", path: "/api/k8s_pvc", body: `{"name":"x","size":3}`, want: 400, message: "unknown field"},
 		"CreateSecret":  {reason: "A secret from plain text.", method: "POST", path: "/api/k8s_secret", body: `{"name":"new-secret","data":{"k":"plain"}}`, want: 200},
 		"BadSecretKey":  {reason: "An invalid key is a 400 naming it, never the value.", method: "POST", path: "/api/k8s_secret", body: `{"name":"s","data":{"bad key":"hunter2"}}`, want: 400, message: "data[bad key]"},
@@ -211,7 +220,7 @@ func TestWrites(t *testing.T) {
 		"BadID":         {reason: "Ids follow the resource manager's pattern.", method: "GET", path: "/api/k8s_pvc/Bad_ID", want: 400, message: "id"},
 		"UnknownCRD":    {reason: "An unknown crdId is a 404.", method: "GET", path: "/api/widgets.example.dev", want: 404},
 		"CreateCR":      {reason: "A custom resource from its JSON.", method: "POST", path: "/api/buckets.minio.scc-digitalhub.github.io", body: `{"metadata":{"name":"logs"},"spec":{"name":"logs-bucket"}}`, want: 200},
-		"InvalidCR":     {reason: "A custom resource the CRD refuses is a 400 with the field.", method: "POST", path: "/api/buckets.minio.scc-digitalhub.github.io", body: `{"metadata":{"name":"bad"},"spec":{"name":"Bad_Bucket"}}`, want: 400, message: "spec.name"},
+		"InvalidCR":     {reason: "A custom resource the CRD refuses is a 400 with the field.", method: "POST", path: "/api/buckets.minio.scc-digitalhub.github.io", body: `{"metadata":{"name":"bad"},"spec":{"name":"Bad_Bucket"}}`, want: 400, message: "spec.name", field: "spec.name"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -221,6 +230,18 @@ func TestWrites(t *testing.T) {
 			}
 			if tc.message != "" && !strings.Contains(m["message"].(string), tc.message) {
 				t.Errorf("\nReason: %s\nmessage %q does not mention %q", tc.reason, m["message"], tc.message)
+			}
+			if tc.field != "" {
+				fields, _ := m["fields"].([]any)
+				found := false
+				for _, f := range fields {
+					if entry, ok := f.(map[string]any); ok && entry["field"] == tc.field && entry["message"] != "" {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("\nReason: %s\nthe error's fields %v do not name %s", tc.reason, m["fields"], tc.field)
+				}
 			}
 			if strings.Contains(raw, "hunter2") {
 				t.Errorf("\nReason: %s\nthe answer shows a secret value: %s", tc.reason, raw)

@@ -33,6 +33,15 @@ import (
 //   - /api/crd/{id}/schema is the storage version's schema: the stored one
 //     when there is one, else the CRD's.
 
+// served returns the names of the CRDs the API serves.
+func (h *Handler) served() []string {
+	names := make([]string, 0, len(h.crds))
+	for _, crd := range h.crds {
+		names = append(names, crd.Name)
+	}
+	return names
+}
+
 // schemaIDPattern is the resource manager's schema id pattern.
 var schemaIDPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
 
@@ -196,7 +205,7 @@ func (h *Handler) listSchemas(w http.ResponseWriter, r *http.Request, p *platfor
 		writeError(w, r, err)
 		return
 	}
-	stored, err := p.CustomResources().ListSchemas(r.Context())
+	stored, err := p.CustomResources().ListSchemas(r.Context(), h.served()...)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -350,12 +359,8 @@ func deleteSchema(w http.ResponseWriter, r *http.Request, p *platform.Platform) 
 // settings: the namespace every call uses and the allowed CRDs, a comma
 // list.
 func (h *Handler) config(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	names := make([]string, 0, len(h.crds))
-	for _, crd := range h.crds {
-		names = append(names, crd.Name)
-	}
 	writeOK(w, r, map[string]string{
 		"K8S_NAMESPACE":   p.Hub().Namespace(),
-		"K8S_CRD_ALLOWED": strings.Join(names, ","),
+		"K8S_CRD_ALLOWED": strings.Join(h.served(), ","),
 	})
 }
