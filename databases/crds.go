@@ -15,9 +15,5 @@ var crdFiles embed.FS
 // generated from this package's types. They accept every object the
 // upstream operator's CRDs accept.
 func CRDs() []*apiextensionsv1.CustomResourceDefinition {
-	crds, err := hub.ReadCRDs(crdFiles, "crds/*.yaml")
-	if err != nil {
-		panic(err) // the files are embedded at build time and read by the tests
-	}
-	return crds
+	return hub.MustReadCRDs(crdFiles, "crds/*.yaml")
 }

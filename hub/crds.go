@@ -8,6 +8,18 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
+// MustReadCRDs is ReadCRDs for the CRDs a package embeds at build time
+// (its crds/*.yaml): a domain's CRDs function is one call of it. It
+// panics if they cannot be read, which the package's own tests catch
+// before anyone else could.
+func MustReadCRDs(fsys fs.FS, pattern string) []*apiextensionsv1.CustomResourceDefinition {
+	crds, err := ReadCRDs(fsys, pattern)
+	if err != nil {
+		panic(err)
+	}
+	return crds
+}
+
 // ReadCRDs reads the CustomResourceDefinitions in the files of fsys that
 // match pattern, such as a domain package's embedded "crds/*.yaml". A file
 // that is not a CRD, or has fields a CRD does not, is an error naming it.

@@ -36,3 +36,12 @@ func TestReadCRDs(t *testing.T) {
 		})
 	}
 }
+
+func TestMustReadCRDsPanicsOnABadFile(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("MustReadCRDs of a file that is no CRD did not panic")
+		}
+	}()
+	hub.MustReadCRDs(fstest.MapFS{"crds/bad.yaml": {Data: []byte("kind: [not a CRD")}}, "crds/*.yaml")
+}

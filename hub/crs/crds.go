@@ -14,9 +14,5 @@ var crdFiles embed.FS
 // CRDs returns the CustomResourceDefinition of CustomResourceSchema,
 // generated from this package's types.
 func CRDs() []*apiextensionsv1.CustomResourceDefinition {
-	crds, err := hub.ReadCRDs(crdFiles, "crds/*.yaml")
-	if err != nil {
-		panic(err) // the files are embedded at build time and read by the tests
-	}
-	return crds
+	return hub.MustReadCRDs(crdFiles, "crds/*.yaml")
 }
