@@ -102,6 +102,10 @@ func NewClient(c *hub.Client, opts ...Option) *Client {
 	return cl
 }
 
+// Allows tells whether the Client's policy lets it serve the CRD called
+// name.
+func (c *Client) Allows(name string) bool { return c.policy.Allows(name) }
+
 // ListCRDs returns the CRDs installed on the cluster that the policy
 // allows, sorted by name.
 func (c *Client) ListCRDs(ctx context.Context) ([]*apiextensionsv1.CustomResourceDefinition, error) {

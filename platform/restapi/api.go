@@ -637,12 +637,12 @@ func (e notFoundError) Error() string { return e.what + " is not one the API ser
 // user answers the resource manager's /api/user: every resource the API
 // serves, with the operations the user may ask for. The API offers them
 // all; the cluster's RBAC, acting as the user, decides each request.
-func (h *Handler) user(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
+func (h *Handler) user(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	ops := map[string][]string{}
 	for _, kind := range BuiltinKinds() {
 		ops[kind.ID] = []string{"all"}
 	}
-	for _, crd := range h.crds {
+	for _, crd := range h.servedTo(p) {
 		ops[crd.Name] = []string{"all"}
 	}
 	writeOK(w, r, ops)
@@ -652,7 +652,7 @@ func (h *Handler) user(w http.ResponseWriter, r *http.Request, _ *platform.Platf
 // id is crdID, through p's custom resources client: scoped and validated
 // as the resource manager does (see crs.Resources).
 func (h *Handler) resources(r *http.Request, p *platform.Platform, crdID string) (*crs.Resources, error) {
-	if _, err := h.crd(crdID); err != nil {
+	if _, err := h.crdFor(p, crdID); err != nil {
 		return nil, err
 	}
 	return p.CustomResources().Resources(r.Context(), crdID)

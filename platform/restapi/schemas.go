@@ -33,13 +33,39 @@ import (
 //   - /api/crd/{id}/schema is the storage version's schema: the stored one
 //     when there is one, else the CRD's.
 
-// served returns the names of the CRDs the API serves.
-func (h *Handler) served() []string {
-	names := make([]string, 0, len(h.crds))
+// servedTo returns the CRDs the API serves through p: its own set (the
+// registry's, or WithCRDs'), less what p's custom resources policy does not
+// allow (K8S_CRD_ALLOWED, K8S_CRD_DENIED).
+func (h *Handler) servedTo(p *platform.Platform) []*apiextensionsv1.CustomResourceDefinition {
+	var out []*apiextensionsv1.CustomResourceDefinition
 	for _, crd := range h.crds {
+		if p.CustomResources().Allows(crd.Name) {
+			out = append(out, crd)
+		}
+	}
+	return out
+}
+
+// servedNames returns the names of servedTo's CRDs.
+func (h *Handler) servedNames(p *platform.Platform) []string {
+	crds := h.servedTo(p)
+	names := make([]string, 0, len(crds))
+	for _, crd := range crds {
 		names = append(names, crd.Name)
 	}
 	return names
+}
+
+// crdFor finds a CRD the API serves through p by its id.
+func (h *Handler) crdFor(p *platform.Platform, id string) (*apiextensionsv1.CustomResourceDefinition, error) {
+	crd, err := h.crd(id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.CustomResources().Allows(crd.Name) {
+		return nil, notFoundError{what: "crd " + id}
+	}
+	return crd, nil
 }
 
 // schemaIDPattern is the resource manager's schema id pattern.
@@ -120,8 +146,9 @@ func (h *Handler) listCRDs(w http.ResponseWriter, r *http.Request, p *platform.P
 			withSchema[s.Spec.CRD] = true
 		}
 	}
-	items := make([]map[string]any, 0, len(h.crds))
-	for _, crd := range h.crds {
+	served := h.servedTo(p)
+	items := make([]map[string]any, 0, len(served))
+	for _, crd := range served {
 		if withSchema[crd.Name] {
 			continue
 		}
@@ -135,8 +162,8 @@ func (h *Handler) listCRDs(w http.ResponseWriter, r *http.Request, p *platform.P
 	writePage(w, r, items)
 }
 
-func (h *Handler) getCRD(w http.ResponseWriter, r *http.Request, _ *platform.Platform) {
-	crd, err := h.crd(r.PathValue("id"))
+func (h *Handler) getCRD(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+	crd, err := h.crdFor(p, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -145,7 +172,7 @@ func (h *Handler) getCRD(w http.ResponseWriter, r *http.Request, _ *platform.Pla
 }
 
 func (h *Handler) crdSchema(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	crd, err := h.crd(r.PathValue("id"))
+	crd, err := h.crdFor(p, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -169,7 +196,7 @@ func (h *Handler) crdSchema(w http.ResponseWriter, r *http.Request, p *platform.
 }
 
 func (h *Handler) crdSchemas(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	crd, err := h.crd(r.PathValue("id"))
+	crd, err := h.crdFor(p, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -205,7 +232,7 @@ func (h *Handler) listSchemas(w http.ResponseWriter, r *http.Request, p *platfor
 		writeError(w, r, err)
 		return
 	}
-	stored, err := p.CustomResources().ListSchemas(r.Context(), h.served()...)
+	stored, err := p.CustomResources().ListSchemas(r.Context(), h.servedNames(p)...)
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -220,7 +247,7 @@ func (h *Handler) listSchemas(w http.ResponseWriter, r *http.Request, p *platfor
 		for _, s := range stored {
 			withSchema[s.Spec.CRD] = true
 		}
-		for _, crd := range h.crds {
+		for _, crd := range h.servedTo(p) {
 			if withSchema[crd.Name] {
 				continue
 			}
@@ -314,7 +341,7 @@ func (h *Handler) writeSchema(w http.ResponseWriter, r *http.Request, p *platfor
 		writeError(w, r, err)
 		return
 	}
-	if _, err := h.crd(req.CRD); err != nil {
+	if _, err := h.crdFor(p, req.CRD); err != nil {
 		// A schema of a CRD the API does not serve names the field.
 		writeError(w, r, hub.NewValidationError(schema.GroupKind{Group: crs.GroupVersion.Group, Kind: "CustomResourceSchema"}, id,
 			field.ErrorList{field.NotFound(field.NewPath("spec", "crdId"), req.CRD)}))
@@ -361,6 +388,6 @@ func deleteSchema(w http.ResponseWriter, r *http.Request, p *platform.Platform) 
 func (h *Handler) config(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	writeOK(w, r, map[string]string{
 		"K8S_NAMESPACE":   p.Hub().Namespace(),
-		"K8S_CRD_ALLOWED": strings.Join(h.served(), ","),
+		"K8S_CRD_ALLOWED": strings.Join(h.servedNames(p), ","),
 	})
 }

@@ -3,6 +3,7 @@ package restapi_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -10,7 +11,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 
+	"github.com/hubkit-dev/hubkit/hub/crs"
 	"github.com/hubkit-dev/hubkit/platform"
+	"github.com/hubkit-dev/hubkit/platform/platformtest"
+	"github.com/hubkit-dev/hubkit/platform/restapi"
 )
 
 // field returns the values of key in every item of a page.
@@ -258,5 +262,47 @@ func TestCustomSchemas(t *testing.T) {
 		if step.has == `postgresusers.db.movetokube.com` && strings.Contains(a.raw, `"id":"`+crd+`"`) {
 			t.Errorf("%s\nthe CRD with a stored schema is listed: %s", step.reason, a.raw)
 		}
+	}
+}
+
+// TestCRDPolicy checks that the API serves only the CRDs its Platform's
+// custom resources policy allows (K8S_CRD_ALLOWED, K8S_CRD_DENIED), on
+// every path that names CRDs.
+func TestCRDPolicy(t *testing.T) {
+	const denied = "buckets.minio.scc-digitalhub.github.io"
+	p, _, err := platformtest.NewEmbedded(t.Context(), platform.DemoNamespace, true,
+		platform.WithCustomResources(crs.WithPolicy(crs.Policy{Denied: []string{denied}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := restapi.New(func(*http.Request) (*platform.Platform, error) { return p, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	cases := map[string]struct {
+		reason string
+		path   string
+		want   int
+		absent bool // the answer must not mention the denied CRD
+	}{
+		"List":    {reason: "The CRD list leaves it out.", path: "/api/crd?size=100", want: 200, absent: true},
+		"Get":     {reason: "The CRD is NotFound.", path: "/api/crd/" + denied, want: 404},
+		"Objects": {reason: "Its custom resources are NotFound.", path: "/api/" + denied, want: 404},
+		"User":    {reason: "The user's operations leave it out.", path: "/api/user", want: 200, absent: true},
+		"Config":  {reason: "The configuration's allowed CRDs leave it out.", path: "/api/config", want: 200, absent: true},
+		"Other":   {reason: "Another CRD is served.", path: "/api/policies.minio.scc-digitalhub.github.io", want: 200},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			a := send(t, srv, http.MethodGet, tc.path, "", nil)
+			if a.status != tc.want {
+				t.Fatalf("\nReason: %s\nstatus %d, want %d: %s", tc.reason, a.status, tc.want, a.raw)
+			}
+			if tc.absent && strings.Contains(a.raw, denied) {
+				t.Errorf("\nReason: %s\nthe answer names the denied CRD: %s", tc.reason, a.raw)
+			}
+		})
 	}
 }
