@@ -253,6 +253,15 @@ func (ci ConnectionInfo) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("host", ci.Host), slog.Int("port", ci.Port), slog.String("database", ci.Database), slog.String("login", ci.Login))
 }
 
+// SecretName returns the name of the Secret the operator writes for u,
+// named as this Client knows the cluster's operator names them
+// (KeepSecretName).
+func (c *Client) SecretName(u *PostgresUser) string { return SecretNameFor(u, c.keepSecretName) }
+
+// KeepsSecretNames tells whether the Client was told that the operator
+// keeps user Secret names (KeepSecretName).
+func (c *Client) KeepsSecretNames() bool { return c.keepSecretName }
+
 // ConnectionInfo reads the connection details of the user called name from
 // the Secret the operator wrote for it.
 func (c *Client) ConnectionInfo(ctx context.Context, name string) (ConnectionInfo, error) {
@@ -260,7 +269,7 @@ func (c *Client) ConnectionInfo(ctx context.Context, name string) (ConnectionInf
 	if err != nil {
 		return ConnectionInfo{}, err
 	}
-	secretName := SecretNameFor(u, c.keepSecretName)
+	secretName := c.SecretName(u)
 	s, err := c.secrets.Get(ctx, secretName)
 	if err != nil {
 		return ConnectionInfo{}, fmt.Errorf("reading the connection secret of postgres user %q: %w", name, err)

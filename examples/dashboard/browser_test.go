@@ -23,7 +23,12 @@ const envChromium = "HUBKIT_CHROMIUM"
 // secret, delete the volume after confirming; create a database user
 // through the form drawn from its kind's schema, see the API's refusal of
 // a database that does not exist next to that field, then the user
-// listed. Screenshots, of the whole page, go to _output/browser/.
+// listed; on a database's page, see its users with links to their
+// Secrets, create a user through the New user form, edit the database
+// through the form pre-filled from it (the API's refusal next to its
+// field first), delete the user; delete a custom resource from its own
+// page and land on its list. Screenshots, of the whole page, go to
+// _output/browser/.
 func TestInABrowser(t *testing.T) {
 	browser := os.Getenv(envChromium)
 	if browser == "" {
@@ -94,6 +99,8 @@ func TestInABrowser(t *testing.T) {
 	}
 
 	var decoded, nameMismatch, labelsError, generalError, databaseError, policiesError string
+	var secretLink, analystPrivileges, schemasError, editedJSON, listURL string
+	var reportingListed bool
 	err = chromedp.Run(tab,
 		chromedp.Navigate(base+"ui/k8s_pvc"),
 		chromedp.WaitVisible(`tr[data-id="datasets"]`),
@@ -152,6 +159,44 @@ func TestInABrowser(t *testing.T) {
 		chromedp.WaitVisible(`.field-error[data-error-for="spec.policies"]`),
 		chromedp.Text(`.field-error[data-error-for="spec.policies"]`, &policiesError),
 		screenshot("07-cr-form-list-error"),
+		// A database's page: its users, each with a link to its Secret.
+		chromedp.Navigate(base+"ui/postgres.db.movetokube.com/analytics"),
+		chromedp.WaitVisible(`section.users tr[data-id="dashboard"]`),
+		chromedp.AttributeValue(`section.users tr[data-id="dashboard"] a.secret`, "href", &secretLink, nil),
+		screenshot("08-database-page"),
+		// A user of this database, through the New user form.
+		chromedp.SetValue(`form.new-user input[data-path="metadata.name"]`, "analyst"),
+		chromedp.SetValue(`form.new-user input[data-path="spec.role"]`, "analyst"),
+		chromedp.SetValue(`form.new-user select[data-path="spec.privileges"]`, "READ"),
+		chromedp.SetValue(`form.new-user input[data-path="spec.secretName"]`, "analyst"),
+		chromedp.Click(`form.new-user button[type="submit"]`),
+		chromedp.WaitVisible(`section.users tr[data-id="analyst"]`),
+		chromedp.Text(`section.users tr[data-id="analyst"] td:nth-child(3)`, &analystPrivileges),
+		// The edit form: the API's refusal next to its field, then a schema
+		// more, shown in the object once the page reloads.
+		chromedp.SetValue(`form.edit input[data-path="spec.schemas"]`, "raw, curated, raw"),
+		chromedp.Click(`form.edit button[type="submit"]`),
+		chromedp.WaitVisible(`form.edit .field-error[data-error-for="spec.schemas"]`),
+		chromedp.Text(`form.edit .field-error[data-error-for="spec.schemas"]`, &schemasError),
+		chromedp.SetValue(`form.edit input[data-path="spec.schemas"]`, "raw, curated, reports"),
+		chromedp.Click(`form.edit button[type="submit"]`),
+		// The value attribute is the server's: only the reloaded page has it.
+		chromedp.WaitVisible(`form.edit input[data-path="spec.schemas"][value="raw, curated, reports"]`),
+		chromedp.Text(`pre.object`, &editedJSON),
+		screenshot("09-database-edited"),
+		chromedp.Click(`section.users tr[data-id="analyst"] button[data-delete]`),
+		chromedp.WaitNotPresent(`section.users tr[data-id="analyst"]`),
+		chromedp.WaitVisible(`section.users tr[data-id="dashboard"]`),
+		// A custom resource deleted from its own page: back to its list.
+		chromedp.Navigate(base+"ui/postgresusers.db.movetokube.com/reporting"),
+		chromedp.WaitVisible(`form.edit input[data-path="spec.database"][value="analytics"]`),
+		screenshot("10-cr-detail"),
+		chromedp.Click(`.heading button[data-delete]`),
+		chromedp.WaitVisible(`form.create input[data-path="spec.database"]`),
+		chromedp.WaitVisible(`tr[data-id="dashboard"]`),
+		chromedp.Location(&listURL),
+		chromedp.Evaluate(`document.querySelector('tr[data-id="reporting"]') !== null`, &reportingListed),
+		screenshot("11-cr-deleted"),
 	)
 	if err != nil {
 		t.Fatalf("driving the dashboard: %v", err)
@@ -170,6 +215,21 @@ func TestInABrowser(t *testing.T) {
 	}
 	if !strings.Contains(policiesError, "nope") {
 		t.Errorf("the error next to spec.policies is %q, want the API's refusal of the policy %q", policiesError, "nope")
+	}
+	if secretLink != "/ui/k8s_secret/dashboard-dashboard" {
+		t.Errorf("the user dashboard links its Secret as %q, want /ui/k8s_secret/dashboard-dashboard", secretLink)
+	}
+	if analystPrivileges != "READ" {
+		t.Errorf("the user created through the database's page has privileges %q, want READ", analystPrivileges)
+	}
+	if !strings.Contains(schemasError, "Duplicate") {
+		t.Errorf("the error next to spec.schemas is %q, want the API's refusal of a schema listed twice", schemasError)
+	}
+	if !strings.Contains(editedJSON, `"reports"`) {
+		t.Errorf("the database's object after the edit lacks the schema reports:\n%s", editedJSON)
+	}
+	if listURL != base+"ui/postgresusers.db.movetokube.com" || reportingListed {
+		t.Errorf("after deleting reporting from its page, the browser is at %s, the user listed: %t; want its list without it", listURL, reportingListed)
 	}
 	stop()
 	if err := <-done; err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // A fieldKind says how a create form draws a field.
@@ -69,7 +70,9 @@ type formField struct {
 	Required bool
 	// Secret says the value is a secret: typed unseen.
 	Secret bool
-	// Default pre-fills the field: "true" checks a checkbox.
+	// Default pre-fills the field: the schema's default on a create form,
+	// the object's value on an edit form (fillFields); "true" checks a
+	// checkbox.
 	Default string
 	// Description is the schema's, shown under the field.
 	Description string
@@ -83,6 +86,12 @@ type formField struct {
 	Min, Max, Step                string
 	// Fields are a fieldset's fields.
 	Fields []formField
+	// ReadOnly shows the value without letting it change: an edit form's
+	// name.
+	ReadOnly bool
+	// Form prefixes the ids of the field's elements ("user-"): set on the
+	// fields of a form that shares its page with another.
+	Form string
 }
 
 // formFields draws the create form of a custom resource whose schema (its
@@ -382,7 +391,7 @@ func bound(v *float64) string {
 }
 
 // defaultText returns the default raw as a field of kind shows it, empty
-// when the field cannot show it.
+// when the field cannot show it. JSON is shown compact, as written.
 func defaultText(kind fieldKind, raw []byte) string {
 	v, ok := decode(raw)
 	if !ok {
@@ -395,7 +404,20 @@ func defaultText(kind fieldKind, raw []byte) string {
 		}
 		return out.String()
 	}
-	if kind == listField {
+	return valueText(kind, v)
+}
+
+// valueText returns the value v as a field of kind shows it: a list's
+// items joined by ", ", JSON indented; empty when the field cannot show v.
+func valueText(kind fieldKind, v any) string {
+	switch kind {
+	case jsonField:
+		data, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return ""
+		}
+		return string(data)
+	case listField:
 		list, ok := v.([]any)
 		if !ok {
 			return ""
@@ -409,12 +431,17 @@ func defaultText(kind fieldKind, raw []byte) string {
 			parts = append(parts, text)
 		}
 		return strings.Join(parts, ", ")
+	case objectField:
+		return ""
+	default:
+		text, _ := scalarText(v)
+		return text
 	}
-	text, _ := scalarText(v)
-	return text
 }
 
-// scalarText returns a string, number or boolean as text.
+// scalarText returns a string, number or boolean as text: numbers as
+// decode keeps them (json.Number) or as an object holds them (int64,
+// float64).
 func scalarText(v any) (string, bool) {
 	switch v := v.(type) {
 	case string:
@@ -423,8 +450,51 @@ func scalarText(v any) (string, bool) {
 		return v.String(), true
 	case bool:
 		return strconv.FormatBool(v), true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case int:
+		return strconv.Itoa(v), true
+	case float64:
+		text := bound(&v)
+		return text, text != ""
 	}
 	return "", false
+}
+
+// fillFields returns fields as the edit form of obj (an object as the API
+// shows it) draws them: each holding obj's value at its path rather than
+// its default, nothing where obj has none or holds what the field cannot
+// show; a select offering obj's value even when its schema does not; a
+// secret field empty, as obj's secrets are masked; the name read-only, as
+// an object keeps it. fields are left as they are.
+func fillFields(fields []formField, obj map[string]any) []formField {
+	if fields == nil {
+		return nil
+	}
+	out := slices.Clone(fields)
+	for i := range out {
+		f := &out[i]
+		f.Default = ""
+		switch {
+		case f.Kind == objectField:
+			f.Fields = fillFields(f.Fields, obj)
+			continue
+		case f.Secret:
+			f.Note = joinNotes(f.Note, "Not shown: type it again, or saving removes it.")
+			continue
+		case f.Path == "metadata.name":
+			f.ReadOnly, f.Note = true, "An object's name cannot change."
+		}
+		v, found, err := unstructured.NestedFieldNoCopy(obj, strings.Split(f.Path, ".")...)
+		if !found || err != nil || v == nil {
+			continue
+		}
+		f.Default = valueText(f.Kind, v)
+		if f.Kind == selectField && f.Default != "" && !slices.Contains(f.Options, f.Default) {
+			f.Options = append(slices.Clip(f.Options), f.Default)
+		}
+	}
+	return out
 }
 
 // markSecret marks the fields at paths, and those under them, secret.

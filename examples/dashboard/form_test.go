@@ -335,3 +335,92 @@ func FuzzSchemaForm(f *testing.F) {
 		}
 	})
 }
+
+func TestFillFields(t *testing.T) {
+	fields := []formField{
+		{Path: "metadata.name", Label: "name", Kind: textField, Type: typeString, Required: true},
+		{Path: "spec.database", Label: "database", Kind: textField, Type: typeString, Default: "schema-default"},
+		{Path: "spec.replicas", Label: "replicas", Kind: numberField, Type: "integer"},
+		{Path: "spec.dropOnDelete", Label: "dropOnDelete", Kind: checkboxField, Type: "boolean"},
+		{Path: "spec.schemas", Label: "schemas", Kind: listField, Type: typeString},
+		{Path: "spec.tier", Label: "tier", Kind: selectField, Type: typeString, Options: []string{"small", "large"}},
+		{Path: "spec.secretKey", Label: "secretKey", Kind: textField, Type: typeString, Secret: true},
+		{Path: "spec.labels", Label: "labels", Kind: jsonField},
+	}
+	cases := map[string]struct {
+		reason string
+		obj    map[string]any
+		want   map[string]string // path -> Default after filling
+	}{
+		"Values": {
+			reason: "Each field holds the object's value, as its input shows it.",
+			obj: map[string]any{
+				"metadata": map[string]any{"name": "analytics"},
+				"spec": map[string]any{
+					"database": "warehouse", "replicas": int64(3), "dropOnDelete": true, "schemas": []any{"raw", "curated"},
+					"tier": "huge", "secretKey": "*************", "labels": map[string]any{"team": "data"},
+				},
+			},
+			want: map[string]string{
+				"metadata.name": "analytics", "spec.database": "warehouse", "spec.replicas": "3", "spec.dropOnDelete": "true",
+				"spec.schemas": "raw, curated", "spec.tier": "huge", "spec.secretKey": "", "spec.labels": "{\n  \"team\": \"data\"\n}",
+			},
+		},
+		"Missing": {
+			reason: "A field the object does not set is empty: the schema's default is for new objects only.",
+			obj:    map[string]any{"metadata": map[string]any{"name": "bare"}},
+			want:   map[string]string{"metadata.name": "bare", "spec.database": ""},
+		},
+		"WrongShape": {
+			reason: "A spec that is no object leaves the fields empty instead of failing.",
+			obj:    map[string]any{"metadata": map[string]any{"name": "odd"}, "spec": "not an object"},
+			want:   map[string]string{"metadata.name": "odd", "spec.database": ""},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := fillFields(fields, tc.obj)
+			values := map[string]string{}
+			for _, f := range got {
+				if _, asked := tc.want[f.Path]; asked {
+					values[f.Path] = f.Default
+				}
+			}
+			if diff := cmp.Diff(tc.want, values); diff != "" {
+				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
+			}
+			if !got[0].ReadOnly {
+				t.Errorf("\nReason: %s\nthe name must be read-only on an edit form", tc.reason)
+			}
+			if fields[1].Default != "schema-default" || fields[0].ReadOnly {
+				t.Errorf("\nReason: %s\nfillFields changed the fields it was given", tc.reason)
+			}
+		})
+	}
+	tier := fillFields(fields, map[string]any{"spec": map[string]any{"tier": "huge"}})[5]
+	if diff := cmp.Diff([]string{"small", "large", "huge"}, tier.Options); diff != "" {
+		t.Errorf("a select offers the object's value even off its enum: -want, +got:\n%s", diff)
+	}
+}
+
+// FuzzFillFields checks that no object makes filling a form panic.
+func FuzzFillFields(f *testing.F) {
+	schema := []byte(`{"properties":{"spec":{"properties":{"a":{"type":"string"},"n":{"type":"integer"},"b":{"type":"boolean"},
+		"l":{"type":"array","items":{"type":"string"}},"o":{"type":"object","properties":{"x":{"type":"string","enum":["p","q"]}}},
+		"m":{"type":"object","additionalProperties":{"type":"string"}}}}}}`)
+	var s *apiextensionsv1.JSONSchemaProps
+	if err := json.Unmarshal(schema, &s); err != nil {
+		f.Fatal(err)
+	}
+	fields := formFields(s)
+	f.Add([]byte(`{"metadata":{"name":"x"},"spec":{"a":"v","n":2,"b":true,"l":["p",1,null],"o":{"x":"r"},"m":{"k":"v"}}}`))
+	f.Add([]byte(`{"spec":{"a":{"deep":[1]},"n":"two","l":"p,q","o":[]}}`))
+	f.Add([]byte(`{"metadata":null,"spec":null}`))
+	f.Fuzz(func(_ *testing.T, data []byte) {
+		var obj map[string]any
+		if json.Unmarshal(data, &obj) != nil {
+			return
+		}
+		_ = fillFields(fields, obj)
+	})
+}

@@ -96,11 +96,11 @@ func newServer(ctx context.Context, o options, logger *slog.Logger) (*server, er
 		platform.WithSecrets(secrets.WithFilter(filter)),
 		platform.WithStorage(storage.OptionsFromEnv(os.Getenv)...),
 	}
+	s := &server{logger: logger}
 	if os.Getenv("KEEP_SECRET_NAME") == "true" {
 		// The postgres-operator of this cluster keeps user Secret names.
 		popts = append(popts, platform.WithDatabases(databases.KeepSecretName()))
 	}
-	s := &server{logger: logger}
 	apiOpts := []restapi.Option{restapi.WithLogger(logger)}
 	if o.kubeconfig == "" {
 		ns := o.namespace

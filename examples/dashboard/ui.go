@@ -44,20 +44,25 @@ type row struct {
 
 // A view is what a page shows.
 type view struct {
-	Title     string
-	User      string
-	Embedded  bool
-	Nav       []navItem
-	Entity    string // the API id, e.g. k8s_pvc
-	Columns   []string
-	Rows      []row
+	Title    string
+	User     string
+	Embedded bool
+	Nav      []navItem
+	Entity   string // the API id, e.g. k8s_pvc
+	Columns  []string
+	Rows     []row
+	// Deletable puts a Delete button on each row of a list page, on the
+	// object of a detail page.
 	Deletable bool
 	Form      string // which create form to show: pvc, secret, cr
-	Detail    any
-	Keys      []string    // a secret's keys, for the Decode buttons
-	Classes   []string    // storage classes, for the PVC form
-	Fields    []formField // a custom resource's form, drawn from its schema
-	Error     string
+	Detail    map[string]any
+	Keys      []string // a secret's keys, for the Decode buttons
+	Classes   []string // storage classes, for the PVC form
+	// Fields are a custom resource's form, drawn from its schema: the
+	// create form on a list page, the edit form on a detail page.
+	Fields   []formField
+	Database *databaseView // a database's users, on its page
+	Error    string
 }
 
 type navItem struct{ ID, Label string }
@@ -219,55 +224,94 @@ func (s *server) registerUI(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/ui/k8s_pvc", http.StatusFound)
 	})
-	mux.HandleFunc("GET /ui/{entity}", func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.platformFor(r)
-		entity := r.PathValue("entity")
-		v := view{Entity: entity, Title: entity}
-		for _, n := range s.nav() {
-			if n.ID == entity {
-				v.Title = n.Label
-			}
+	mux.HandleFunc("GET /ui/{entity}", s.listPage)
+	mux.HandleFunc("GET /ui/{entity}/{id}", s.detailPage)
+}
+
+// listPage shows the objects of an entity and its create form.
+func (s *server) listPage(w http.ResponseWriter, r *http.Request) {
+	p, err := s.platformFor(r)
+	entity := r.PathValue("entity")
+	v := view{Entity: entity, Title: entity}
+	for _, n := range s.nav() {
+		if n.ID == entity {
+			v.Title = n.Label
 		}
-		if err == nil {
-			v.Columns, v.Rows, err = s.rows(r.Context(), p, entity)
+	}
+	if err == nil {
+		v.Columns, v.Rows, err = s.rows(r.Context(), p, entity)
+	}
+	if err != nil {
+		v.Error = err.Error()
+	}
+	v.Deletable = deletable(entity)
+	switch {
+	case entity == "k8s_pvc":
+		v.Form = "pvc"
+		v.Classes = storageClassNames(r.Context(), p)
+	case entity == "k8s_secret":
+		v.Form = "secret"
+	case customResource(entity):
+		if fields, ok := s.createForm(r.Context(), p, entity); ok {
+			v.Form, v.Fields = "cr", fields
 		}
-		if err != nil {
-			v.Error = err.Error()
+	}
+	s.page(w, r, "list.html", v)
+}
+
+// storageClassNames lists the storage classes the PVC form offers; none
+// when they cannot be read (the form then lets the cluster choose).
+func storageClassNames(ctx context.Context, p *platform.Platform) []string {
+	if p == nil {
+		return nil
+	}
+	classes, err := p.Storage().StorageClasses(ctx)
+	if err != nil {
+		return nil
+	}
+	names := make([]string, 0, len(classes))
+	for _, c := range classes {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+// detailPage shows one object, with its edit form when it is a custom
+// resource, and a database's users.
+func (s *server) detailPage(w http.ResponseWriter, r *http.Request) {
+	p, err := s.platformFor(r)
+	entity, id := r.PathValue("entity"), r.PathValue("id")
+	v := view{Entity: entity, Title: id}
+	if err == nil {
+		v.Detail, v.Keys, err = s.detail(r.Context(), p, entity, id)
+		v.Deletable = err == nil && deletable(entity)
+	}
+	if err == nil && customResource(entity) {
+		if fields, ok := s.createForm(r.Context(), p, entity); ok {
+			v.Fields = fillFields(fields, v.Detail)
 		}
-		switch {
-		case entity == "k8s_pvc":
-			v.Form, v.Deletable = "pvc", true
-			if p != nil {
-				if classes, err := p.Storage().StorageClasses(r.Context()); err == nil {
-					for _, c := range classes {
-						v.Classes = append(v.Classes, c.Name)
-					}
-				}
-			}
-		case entity == "k8s_secret":
-			v.Form, v.Deletable = "secret", true
-		case entity == "k8s_job":
-			v.Deletable = true
-		case strings.Contains(entity, "."):
-			v.Deletable = true
-			if fields, ok := s.createForm(r.Context(), p, entity); ok {
-				v.Form, v.Fields = "cr", fields
-			}
+		if entity == databaseKindID {
+			v.Database, err = databasePage(r.Context(), p, id)
 		}
-		s.page(w, r, "list.html", v)
-	})
-	mux.HandleFunc("GET /ui/{entity}/{id}", func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.platformFor(r)
-		entity, id := r.PathValue("entity"), r.PathValue("id")
-		v := view{Entity: entity, Title: id}
-		if err == nil {
-			v.Detail, v.Keys, err = s.detail(r.Context(), p, entity, id)
-		}
-		if err != nil {
-			v.Error = err.Error()
-		}
-		s.page(w, r, "detail.html", v)
-	})
+	}
+	if err != nil {
+		v.Error = err.Error()
+	}
+	s.page(w, r, "detail.html", v)
+}
+
+// customResource says whether entity names a custom resource's CRD
+// ("postgres.db.movetokube.com") rather than a built-in kind (k8s_pvc).
+func customResource(entity string) bool { return strings.Contains(entity, ".") }
+
+// deletable says whether the API deletes objects of entity: its pages
+// have Delete buttons.
+func deletable(entity string) bool {
+	switch entity {
+	case "k8s_pvc", "k8s_secret", "k8s_job":
+		return true
+	}
+	return customResource(entity)
 }
 
 // createForm returns the create form of the custom resources of the CRD
@@ -303,7 +347,7 @@ func (s *server) createForm(ctx context.Context, p *platform.Platform, crdID str
 // detail reads one object for its page, as the API shows it (restapi.Item:
 // secrets masked, the fields a domain declares secret too); a Secret comes
 // with its keys, for the Decode buttons.
-func (s *server) detail(ctx context.Context, p *platform.Platform, entity, id string) (any, []string, error) {
+func (s *server) detail(ctx context.Context, p *platform.Platform, entity, id string) (map[string]any, []string, error) {
 	var obj runtime.Object
 	var err error
 	switch entity {

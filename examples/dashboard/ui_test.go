@@ -174,3 +174,28 @@ func TestCustomResourceFormFollowsTheCustomSchema(t *testing.T) {
 		t.Errorf("the form still shows a field only the CRD's own schema has")
 	}
 }
+
+// TestDatabasePage checks a database's page: its users with their Secret
+// links, the New user form with its privileges select, and the database's
+// edit form filled from the object with its name read-only.
+func TestDatabasePage(t *testing.T) {
+	h := newTestHandler(t)
+	status, _, raw := get(t, h, "/ui/postgres.db.movetokube.com/analytics", nil)
+	if status != http.StatusOK {
+		t.Fatalf("the database page = %d", status)
+	}
+	for _, want := range []string{
+		`href="/ui/postgresusers.db.movetokube.com/dashboard"`,
+		`href="/ui/k8s_secret/dashboard-dashboard"`,
+		`<option selected>READ</option>`,
+		`data-path="spec.database"`,
+		`value="raw, curated"`,
+	} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("the database page lacks %s", want)
+		}
+	}
+	if !strings.Contains(raw, `value="analytics"`) || !strings.Contains(raw, "readonly") {
+		t.Errorf("the edit form is not filled from the object, with the name read-only")
+	}
+}

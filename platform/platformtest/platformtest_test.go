@@ -216,6 +216,9 @@ func TestFacadePassesDomainOptions(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			if keeps := p.Databases().KeepsSecretNames(); keeps != (tc.wantHost != "") {
+				t.Errorf("\nReason: %s\nKeepsSecretNames = %v", tc.reason, keeps)
+			}
 			info, err := p.Databases().ConnectionInfo(ctx, "viewer")
 			if tc.wantHost == "" {
 				if !hub.IsNotFound(err) || !strings.Contains(err.Error(), "creds-viewer") {

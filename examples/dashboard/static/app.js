@@ -1,6 +1,6 @@
-// Hubkit dashboard: forms post JSON, deletes ask first, Decode reveals one
-// value. Requests are same-origin: the browser's Sec-Fetch-Site header is
-// what the server's cross-origin protection checks.
+// Hubkit dashboard: forms send JSON (POST creates, PUT edits), deletes ask
+// first, Decode reveals one value. Requests are same-origin: the browser's
+// Sec-Fetch-Site header is what the server's cross-origin protection checks.
 "use strict";
 const notice = (text) => { const n = document.getElementById("notice"); n.textContent = text; n.hidden = false; };
 
@@ -132,12 +132,12 @@ function clearErrors(form) {
 }
 
 // showErrors shows a refused request's field messages next to their
-// fields and its message at the top of form; a form without places for
-// them shows the message in the notice.
-function showErrors(form, err) {
+// fields and its message, after what failed ("Not created"), at the top of
+// form; a form without places for them shows the message in the notice.
+function showErrors(form, err, failed) {
   const general = form.querySelector("[data-error-general]");
-  if (!general) { notice("Not created: " + err.message); return; }
-  const lines = ["Not created: " + err.message];
+  if (!general) { notice(failed + ": " + err.message); return; }
+  const lines = [failed + ": " + err.message];
   for (const f of err.fields || []) {
     const place = typeof f.field === "string" ? errorPlaceFor(form, f.field) : null;
     if (!place) { lines.push(f.field + ": " + f.message); continue; }
@@ -149,17 +149,25 @@ function showErrors(form, err) {
   general.hidden = false;
 }
 
-document.addEventListener("submit", async (ev) => {
-  const form = ev.target.closest("form[data-post]");
-  if (!form) return;
-  ev.preventDefault();
+// send sends what form describes to its data-post, with its data-method:
+// POST creates (the default), PUT replaces an object's fields. The page
+// reloads when the API takes it; else its refusal shows in the form.
+async function send(form) {
   clearErrors(form);
   // The browser's own checks first: required, pattern, min, max.
   if (!form.reportValidity()) return;
+  const method = form.dataset.method || "POST";
   try {
-    await call("POST", form.dataset.post, bodyOf(form));
+    await call(method, form.dataset.post, bodyOf(form));
     location.reload();
-  } catch (e) { showErrors(form, e); }
+  } catch (e) { showErrors(form, e, method === "PUT" ? "Not saved" : "Not created"); }
+}
+
+document.addEventListener("submit", (ev) => {
+  const form = ev.target.closest("form[data-post]");
+  if (!form) return;
+  ev.preventDefault();
+  send(form);
 });
 
 // Editing a field takes its error away.
@@ -175,7 +183,11 @@ document.addEventListener("click", async (ev) => {
   const del = ev.target.closest("button[data-delete]");
   if (del) {
     if (!confirm("Delete " + del.dataset.name + "? This cannot be undone.")) return;
-    try { await call("DELETE", del.dataset.delete); location.reload(); } catch (e) { notice("Not deleted: " + e.message); }
+    try {
+      await call("DELETE", del.dataset.delete);
+      // A detail page goes back to its list (data-then); a list reloads.
+      if (del.dataset.then) location.assign(del.dataset.then); else location.reload();
+    } catch (e) { notice("Not deleted: " + e.message); }
     return;
   }
   const dec = ev.target.closest("button[data-decode]");
