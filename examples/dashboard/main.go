@@ -31,6 +31,7 @@ import (
 
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/crs"
 	"github.com/hubkit-dev/hubkit/platform"
 	"github.com/hubkit-dev/hubkit/platform/platformtest"
 	"github.com/hubkit-dev/hubkit/platform/restapi"
@@ -50,7 +51,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.namespace, "namespace", "", "the namespace to show (default: demo on the embedded cluster, K8S_NAMESPACE or default otherwise)")
 	fs.StringVar(&o.users, "users", "", "on a real cluster: the user file, name:bcrypt-hash per line")
 	fs.Usage = func() {
-		_, _ = fmt.Fprintf(fs.Output(), "Usage: dashboard [flags]\n\nRelevance selectors come from K8S_SELECTOR_SERVICE, _DEPLOYMENT, _JOB, _PVC, _QUOTA; the secret filter from K8S_SELECTOR_LABELS, _OWNERS, _ANNOTATIONS, _NAMES; the claims' settings from K8S_PVC_MANAGED_BY and K8S_PVC_STORAGE_CLASSES; KEEP_SECRET_NAME=true says the postgres-operator keeps user Secret names.\n\nFlags:\n")
+		_, _ = fmt.Fprintf(fs.Output(), "Usage: dashboard [flags]\n\nRelevance selectors come from K8S_SELECTOR_SERVICE, _DEPLOYMENT, _JOB, _PVC, _QUOTA; the secret filter from K8S_SELECTOR_LABELS, _OWNERS, _ANNOTATIONS, _NAMES; the claims' settings from K8S_PVC_MANAGED_BY and K8S_PVC_STORAGE_CLASSES; KEEP_SECRET_NAME=true says the postgres-operator keeps user Secret names; K8S_CRD_ALLOWED and K8S_CRD_DENIED choose the custom resources served, K8S_CR_CREATED_BY (krm by default) scopes them.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -95,6 +96,10 @@ func newServer(ctx context.Context, o options, logger *slog.Logger) (*server, er
 		platform.WithHubOptions(opts...),
 		platform.WithSecrets(secrets.WithFilter(filter)),
 		platform.WithStorage(storage.OptionsFromEnv(os.Getenv)...),
+		// K8S_CRD_ALLOWED/DENIED choose the custom resources served, and
+		// K8S_CR_CREATED_BY (krm by default) scopes them, as in the
+		// resource manager.
+		platform.WithCustomResources(crs.OptionsFromEnv(os.Getenv)...),
 	}
 	s := &server{logger: logger}
 	if os.Getenv("KEEP_SECRET_NAME") == "true" {

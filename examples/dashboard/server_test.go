@@ -153,3 +153,17 @@ func TestSignIn(t *testing.T) {
 		})
 	}
 }
+
+// TestCustomResourcesFromEnv checks that the dashboard takes the resource
+// manager's custom resources settings from the environment: a denied CRD
+// is not served.
+func TestCustomResourcesFromEnv(t *testing.T) {
+	t.Setenv("K8S_CRD_DENIED", "buckets.minio.scc-digitalhub.github.io")
+	h := newTestHandler(t)
+	if status, _, raw := get(t, h, "/api/buckets.minio.scc-digitalhub.github.io", nil); status != http.StatusNotFound {
+		t.Errorf("a denied CRD's objects = %d, want 404: %s", status, raw)
+	}
+	if status, _, raw := get(t, h, "/api/policies.minio.scc-digitalhub.github.io", nil); status != http.StatusOK {
+		t.Errorf("another CRD's objects = %d, want 200: %s", status, raw)
+	}
+}
