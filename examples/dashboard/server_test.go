@@ -166,4 +166,7 @@ func TestCustomResourcesFromEnv(t *testing.T) {
 	if status, _, raw := get(t, h, "/api/policies.minio.scc-digitalhub.github.io", nil); status != http.StatusOK {
 		t.Errorf("another CRD's objects = %d, want 200: %s", status, raw)
 	}
+	if _, _, raw := get(t, h, "/ui/k8s_pvc", nil); strings.Contains(raw, `href="/ui/buckets.minio.scc-digitalhub.github.io"`) || !strings.Contains(raw, `href="/ui/policies.minio.scc-digitalhub.github.io"`) {
+		t.Errorf("the menu must leave out the denied CRD and keep the others")
+	}
 }

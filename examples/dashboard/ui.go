@@ -69,8 +69,14 @@ type navItem struct{ ID, Label string }
 
 func (s *server) nav() []navItem {
 	// The registry's kinds first, then the custom resources the API serves
-	// beyond them, under their kind's name.
-	crds := s.api.CRDs()
+	// beyond them, under their kind's name, less those the custom
+	// resources policy denies (K8S_CRD_ALLOWED, K8S_CRD_DENIED).
+	var crds []*apiextensionsv1.CustomResourceDefinition
+	for _, crd := range s.api.CRDs() {
+		if s.base == nil || s.base.CustomResources().Allows(crd.Name) {
+			crds = append(crds, crd)
+		}
+	}
 	builtin := restapi.BuiltinKinds()
 	items := make([]navItem, 0, len(builtin)+len(crds))
 	for _, k := range builtin {
