@@ -99,7 +99,7 @@ func TestInABrowser(t *testing.T) {
 	}
 
 	var decoded, nameMismatch, labelsError, generalError, databaseError, policiesError string
-	var secretLink, analystPrivileges, schemasError, editedJSON, listURL string
+	var secretLink, analystPrivileges, schemasError, editedJSON, listURL, sellerPrivileges, sellerState, salesJSON string
 	var reportingListed bool
 	err = chromedp.Run(tab,
 		chromedp.Navigate(base+"ui/k8s_pvc"),
@@ -197,9 +197,33 @@ func TestInABrowser(t *testing.T) {
 		chromedp.Location(&listURL),
 		chromedp.Evaluate(`document.querySelector('tr[data-id="reporting"]') !== null`, &reportingListed),
 		screenshot("11-cr-deleted"),
+		// A new database through its form (schemas as a comma list), then a
+		// user of it through the database's page.
+		chromedp.Navigate(base+"ui/postgres.db.movetokube.com"),
+		chromedp.WaitVisible(`form.create input[data-path="spec.schemas"]`),
+		chromedp.SetValue(`form.create input[data-path="metadata.name"]`, "sales"),
+		chromedp.SetValue(`form.create input[data-path="spec.database"]`, "sales"),
+		chromedp.SetValue(`form.create input[data-path="spec.schemas"]`, "orders, invoices"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`tr[data-id="sales"]`),
+		chromedp.Navigate(base+"ui/postgres.db.movetokube.com/sales"),
+		chromedp.WaitVisible(`form.new-user input[data-path="metadata.name"]`),
+		chromedp.SetValue(`form.new-user input[data-path="metadata.name"]`, "seller"),
+		chromedp.SetValue(`form.new-user input[data-path="spec.role"]`, "seller"),
+		chromedp.SetValue(`form.new-user select[data-path="spec.privileges"]`, "WRITE"),
+		chromedp.SetValue(`form.new-user input[data-path="spec.secretName"]`, "seller"),
+		chromedp.Click(`form.new-user button[type="submit"]`),
+		chromedp.WaitVisible(`section.users tr[data-id="seller"]`),
+		chromedp.Text(`section.users tr[data-id="seller"] td:nth-child(3)`, &sellerPrivileges),
+		chromedp.Text(`section.users tr[data-id="seller"] td:nth-child(4)`, &sellerState),
+		chromedp.Text(`pre.object`, &salesJSON),
+		screenshot("12-database-created"),
 	)
 	if err != nil {
 		t.Fatalf("driving the dashboard: %v", err)
+	}
+	if sellerPrivileges != "WRITE" || sellerState != "Ready" || !strings.Contains(salesJSON, `"succeeded": true`) {
+		t.Errorf("the new database sales shows %q and its user seller is %q, %q; want it made by the simulated operator, and the user Ready with WRITE", salesJSON, sellerPrivileges, sellerState)
 	}
 	if decoded != "demo-token-123" {
 		t.Errorf("Decode showed %q, want the secret's value", decoded)

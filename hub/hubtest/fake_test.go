@@ -874,3 +874,30 @@ func TestWatchQueuesABurst(t *testing.T) {
 		t.Errorf("events out of order: first %s, last of the burst %s, then %s", names[0], names[burst-1], names[burst])
 	}
 }
+
+// A simulator sees an object in the type the scheme gives its kind, even
+// when it was written as unstructured (as a REST API writes custom
+// resources), so that a simulated operator reconciles it as a watch would
+// have it.
+func TestSimulatorsSeeTypedObjects(t *testing.T) {
+	ctx := t.Context()
+	var seen []string
+	typed := hubtest.SimulatorOf(func(_ context.Context, _ *hubtest.Fake, ev hubtest.Event) error {
+		if ev.Object.GetName() == "written-unstructured" {
+			seen = append(seen, fmt.Sprintf("%s %T", ev.Type, ev.Object))
+		}
+		return nil
+	}, schema.GroupKind{Kind: "ConfigMap"})
+	f := hubtest.NewFake(t, hubtest.WithSimulators(typed))
+	u := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"namespace": "default", "name": "written-unstructured"},
+		"data":     map[string]any{"k": "v"},
+	}}
+	if err := f.Client().Create(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Created *v1.ConfigMap"}, seen); diff != "" {
+		t.Errorf("what the simulator saw: -want, +got:\n%s", diff)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -126,19 +128,41 @@ func (f *Fake) dispatchNow(ctx context.Context, typ EventType, gvk schema.GroupV
 		if !reactsTo(sim, gvk.GroupKind()) {
 			continue
 		}
-		copied, ok := obj.DeepCopyObject().(client.Object)
-		if !ok {
+		copied := f.asStored(gvk, obj)
+		if copied == nil {
 			continue
 		}
-		copied.GetObjectKind().SetGroupVersionKind(gvk)
 		ev := Event{Type: typ, Kind: gvk, Object: copied}
 		if old != nil && typ == EventUpdated {
-			if ev.Old, ok = old.DeepCopyObject().(client.Object); ok {
-				ev.Old.GetObjectKind().SetGroupVersionKind(gvk)
-			}
+			ev.Old = f.asStored(gvk, old)
 		}
 		if err := sim.Simulate(ctx, f, ev); err != nil {
 			f.tb.Errorf("hubtest: simulator %T on %s %s %s: %v", sim, typ, gvk.Kind, client.ObjectKeyFromObject(obj), err)
 		}
 	}
+}
+
+// asStored returns a copy of obj as the store holds objects of kind gvk:
+// typed when the scheme has a Go type for it, whichever form the writer
+// used (an unstructured write of a Postgres reaches a simulator as a
+// *databases.Postgres, as a watch would deliver it); nil when obj cannot be
+// converted.
+func (f *Fake) asStored(gvk schema.GroupVersionKind, obj client.Object) client.Object {
+	u, isUnstructured := obj.(*unstructured.Unstructured)
+	if isUnstructured {
+		typed := f.newObject(gvk)
+		if _, stillUnstructured := typed.(*unstructured.Unstructured); !stillUnstructured {
+			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, typed); err != nil {
+				return nil
+			}
+			typed.GetObjectKind().SetGroupVersionKind(gvk)
+			return typed
+		}
+	}
+	copied, ok := obj.DeepCopyObject().(client.Object)
+	if !ok {
+		return nil
+	}
+	copied.GetObjectKind().SetGroupVersionKind(gvk)
+	return copied
 }
