@@ -53,11 +53,11 @@ type BucketSpec struct {
 	// Name is the bucket's name.
 	Name string `json:"name"`
 	// +optional
+	// Upstream declares the quota uint64 with an int64 CRD schema; it is
+	// int64 here, the same on the wire, because Kubernetes' unstructured
+	// machinery has no unsigned integers.
 
-	// Quota is the bucket's hard quota in bytes; 0 means none. Upstream
-	// declares it uint64 with an int64 CRD schema; it is int64 here, the
-	// same on the wire, because Kubernetes' unstructured machinery has no
-	// unsigned integers.
+	// Quota is the bucket's hard quota in bytes; 0 means none.
 	Quota int64 `json:"quota,omitempty"`
 }
 

@@ -12,6 +12,7 @@ import (
 
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
 )
 
 // EnvChromium names the browser the browser test drives; by default the
@@ -98,7 +99,9 @@ func TestInABrowser(t *testing.T) {
 		})
 	}
 
-	var decoded, nameMismatch, labelsError, generalError, databaseError, policiesError string
+	var decoded, nameMismatch, labelsError, generalError, databaseError string
+	var quotaError, bucketJSON, policyParseError, policyEffectError, policyJSON, trainerJSON string
+	var trainerPicked []string
 	var secretLink, analystPrivileges, schemasError, editedJSON, listURL, sellerPrivileges, sellerState, salesJSON string
 	var reportingListed bool
 	err = chromedp.Run(tab,
@@ -147,18 +150,6 @@ func TestInABrowser(t *testing.T) {
 		chromedp.Click(`form.create button[type="submit"]`),
 		chromedp.WaitVisible(`tr[data-id="reporting"]`),
 		screenshot("06-cr-created"),
-		// An enum is a select, a secret field a password input; the error
-		// of an item of a list ("spec.policies[0]") shows next to the list.
-		chromedp.Navigate(base+"ui/users.minio.scc-digitalhub.github.io"),
-		chromedp.WaitVisible(`select[data-path="spec.accountStatus"]`),
-		chromedp.SetValue(`input[data-path="metadata.name"]`, "loader"),
-		chromedp.SetValue(`input[data-path="spec.accessKey"]`, "loader"),
-		chromedp.SetValue(`input[data-path="spec.secretKey"]`, "loader-secret-key"),
-		chromedp.SetValue(`input[data-path="spec.policies"]`, "datasets-rw, nope"),
-		chromedp.Click(`form.create button[type="submit"]`),
-		chromedp.WaitVisible(`.field-error[data-error-for="spec.policies"]`),
-		chromedp.Text(`.field-error[data-error-for="spec.policies"]`, &policiesError),
-		screenshot("07-cr-form-list-error"),
 		// A database's page: its users, each with a link to its Secret.
 		chromedp.Navigate(base+"ui/postgres.db.movetokube.com/analytics"),
 		chromedp.WaitVisible(`section.users tr[data-id="dashboard"]`),
@@ -218,6 +209,69 @@ func TestInABrowser(t *testing.T) {
 		chromedp.Text(`section.users tr[data-id="seller"] td:nth-child(4)`, &sellerState),
 		chromedp.Text(`pre.object`, &salesJSON),
 		screenshot("12-database-created"),
+		// A bucket: its quota a number and a unit, sent in bytes.
+		chromedp.Navigate(base+"ui/buckets.minio.scc-digitalhub.github.io"),
+		chromedp.WaitVisible(`form.create input[data-path="spec.quota"]`),
+		chromedp.SetValue(`form.create input[data-path="metadata.name"]`, "models"),
+		chromedp.SetValue(`form.create input[data-path="spec.name"]`, "models"),
+		chromedp.SetValue(`form.create input[data-path="spec.quota"]`, "1.5"),
+		chromedp.SetValue(`form.create select[data-unit-for="spec.quota"]`, "1"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`.field-error[data-error-for="spec.quota"]`),
+		chromedp.Text(`.field-error[data-error-for="spec.quota"]`, &quotaError),
+		chromedp.SetValue(`form.create input[data-path="spec.quota"]`, "2"),
+		chromedp.SetValue(`form.create select[data-unit-for="spec.quota"]`, "1073741824"),
+		screenshot("13-bucket-form"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`tr[data-id="models"]`),
+		chromedp.Navigate(base+"ui/buckets.minio.scc-digitalhub.github.io/models"),
+		chromedp.WaitVisible(`form.edit input[data-path="spec.quota"][value="2"]`),
+		chromedp.Text(`pre.object`, &bucketJSON),
+		// A policy: JSON the browser cannot parse, then a document the
+		// policy builder's checks refuse, then one started from the
+		// read-only policy of the new bucket.
+		chromedp.Navigate(base+"ui/policies.minio.scc-digitalhub.github.io"),
+		chromedp.WaitVisible(`form.create textarea[data-path="spec.content"]`),
+		chromedp.SetValue(`form.create input[data-path="metadata.name"]`, "models-ro"),
+		chromedp.SetValue(`form.create input[data-path="spec.name"]`, "models-ro"),
+		chromedp.SetValue(`form.create textarea[data-path="spec.content"]`, `{"Version": "2012-10-17",`),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`.field-error[data-error-for="spec.content"]`),
+		chromedp.Text(`.field-error[data-error-for="spec.content"]`, &policyParseError),
+		chromedp.SetValue(`form.create textarea[data-path="spec.content"]`,
+			`{"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::models/*"}]}`),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`form.create [data-error-general]`),
+		chromedp.Text(`.field-error[data-error-for="spec.content"]`, &policyEffectError),
+		screenshot("14-policy-form-error"),
+		chromedp.Evaluate(`(() => {
+			const pick = document.querySelector('form.create select[data-template-for="spec.content"]');
+			pick.value = Array.from(pick.options).find((o) => o.text === "Read-only on bucket models").value;
+			pick.dispatchEvent(new Event("change", { bubbles: true }));
+		})()`, nil),
+		chromedp.WaitVisible(`form.create textarea[data-path="spec.content"]:not([aria-invalid])`),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`tr[data-id="models-ro"]`),
+		chromedp.Navigate(base+"ui/policies.minio.scc-digitalhub.github.io/models-ro"),
+		chromedp.WaitVisible(`form.edit textarea[data-path="spec.content"]`),
+		chromedp.Value(`form.edit textarea[data-path="spec.content"]`, &policyJSON),
+		screenshot("15-policy-page"),
+		// A user: its secret key typed unseen, its policies picked from the
+		// namespace's.
+		chromedp.Navigate(base+"ui/users.minio.scc-digitalhub.github.io"),
+		chromedp.WaitVisible(`form.create select[data-path="spec.policies"]`),
+		chromedp.SetValue(`form.create input[data-path="metadata.name"]`, "trainer"),
+		chromedp.SetValue(`form.create input[data-path="spec.accessKey"]`, "trainer"),
+		chromedp.SetValue(`form.create input[data-path="spec.secretKey"]`, "trainer-secret-key"),
+		chromedp.Evaluate(`for (const o of document.querySelector('form.create select[data-path="spec.policies"]').options) o.selected = true`, nil),
+		screenshot("16-s3-user-form"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`tr[data-id="trainer"]`),
+		chromedp.Navigate(base+"ui/users.minio.scc-digitalhub.github.io/trainer"),
+		chromedp.WaitVisible(`form.edit select[data-path="spec.policies"]`),
+		chromedp.Evaluate(`Array.from(document.querySelector('form.edit select[data-path="spec.policies"]').selectedOptions, (o) => o.value)`, &trainerPicked),
+		chromedp.Text(`pre.object`, &trainerJSON),
+		screenshot("17-s3-user-page"),
 	)
 	if err != nil {
 		t.Fatalf("driving the dashboard: %v", err)
@@ -237,8 +291,23 @@ func TestInABrowser(t *testing.T) {
 	if !strings.Contains(databaseError, "nowhere") {
 		t.Errorf("the error next to spec.database is %q, want the API's refusal of the database %q", databaseError, "nowhere")
 	}
-	if !strings.Contains(policiesError, "nope") {
-		t.Errorf("the error next to spec.policies is %q, want the API's refusal of the policy %q", policiesError, "nope")
+	if !strings.HasPrefix(quotaError, "Not a whole number of bytes") {
+		t.Errorf("a quota of 1.5 B: the error next to spec.quota is %q, want the browser's refusal of a fraction of a byte", quotaError)
+	}
+	if !strings.Contains(bucketJSON, `"quota": 2147483648`) {
+		t.Errorf("the bucket made with a quota of 2 GiB is, in bytes:\n%s", bucketJSON)
+	}
+	if !strings.HasPrefix(policyParseError, "Not JSON") {
+		t.Errorf("a policy that is no JSON: the error next to spec.content is %q, want the browser's parse error", policyParseError)
+	}
+	if !strings.Contains(policyEffectError, "Maybe") || !strings.Contains(policyEffectError, "Allow") {
+		t.Errorf("a policy with an Effect of Maybe: the error next to spec.content is %q, want the policy builder's check of its Effect", policyEffectError)
+	}
+	if !strings.Contains(policyJSON, `s3:GetObject`) || strings.Contains(policyJSON, `s3:PutObject`) || !strings.Contains(policyJSON, `arn:aws:s3:::models/*`) {
+		t.Errorf("the policy made from the read-only template of bucket models is:\n%s", policyJSON)
+	}
+	if diff := cmp.Diff([]string{"datasets-rw", "models-ro"}, trainerPicked); diff != "" || !strings.Contains(trainerJSON, `"models-ro"`) {
+		t.Errorf("the user trainer, made with two policies picked, shows %s; its page picks -want, +got:\n%s", trainerJSON, diff)
 	}
 	if secretLink != "/ui/k8s_secret/dashboard-dashboard" {
 		t.Errorf("the user dashboard links its Secret as %q, want /ui/k8s_secret/dashboard-dashboard", secretLink)

@@ -25,6 +25,12 @@ const (
 	listField     fieldKind = "list"     // an array of scalars, as a comma-separated list
 	jsonField     fieldKind = "json"     // anything else, as JSON
 	objectField   fieldKind = "fieldset" // an object, as its own fields
+
+	// The kinds of the dedicated fields of some kinds' forms
+	// (objectStoreFields).
+	sizeField        fieldKind = "size"        // a number of bytes, as a number and a unit
+	policyField      fieldKind = "policy"      // an IAM policy document, a string typed as JSON
+	multiSelectField fieldKind = "multiselect" // a list of strings picked from Options
 )
 
 // The bounds of a drawn form: an object deeper than maxFormDepth, or whose
@@ -35,6 +41,9 @@ const (
 	// maxHintRunes bounds a description shown as a hint.
 	maxHintRunes = 400
 )
+
+// listSeparator joins a list field's items.
+const listSeparator = ", "
 
 // The JSON types of the values a field holds.
 const (
@@ -92,6 +101,17 @@ type formField struct {
 	// Form prefixes the ids of the field's elements ("user-"): set on the
 	// fields of a form that shares its page with another.
 	Form string
+	// Units are a size field's units, and Unit the one its Default is in.
+	Units []sizeUnit
+	Unit  string
+	// Templates are the documents a policy field can start from.
+	Templates []policyTemplate
+}
+
+// Picked says whether a multiple select's option is picked: one of the
+// items of its Default, a list as valueText shows it.
+func (f formField) Picked(option string) bool {
+	return slices.Contains(strings.Split(f.Default, listSeparator), option)
 }
 
 // formFields draws the create form of a custom resource whose schema (its
@@ -430,7 +450,7 @@ func valueText(kind fieldKind, v any) string {
 			}
 			parts = append(parts, text)
 		}
-		return strings.Join(parts, ", ")
+		return strings.Join(parts, listSeparator)
 	case objectField:
 		return ""
 	default:
@@ -489,9 +509,27 @@ func fillFields(fields []formField, obj map[string]any) []formField {
 		if !found || err != nil || v == nil {
 			continue
 		}
-		f.Default = valueText(f.Kind, v)
-		if f.Kind == selectField && f.Default != "" && !slices.Contains(f.Options, f.Default) {
-			f.Options = append(slices.Clip(f.Options), f.Default)
+		switch f.Kind {
+		case sizeField:
+			f.Default, f.Unit = sizeText(v)
+		case policyField:
+			f.Default = valueText(f.Kind, v)
+			var out bytes.Buffer
+			if json.Indent(&out, []byte(f.Default), "", "  ") == nil {
+				f.Default = out.String()
+			}
+		case multiSelectField:
+			f.Default = valueText(listField, v)
+			for item := range strings.SplitSeq(f.Default, listSeparator) {
+				if item != "" && !slices.Contains(f.Options, item) {
+					f.Options = append(slices.Clip(f.Options), item)
+				}
+			}
+		default:
+			f.Default = valueText(f.Kind, v)
+			if f.Kind == selectField && f.Default != "" && !slices.Contains(f.Options, f.Default) {
+				f.Options = append(slices.Clip(f.Options), f.Default)
+			}
 		}
 	}
 	return out

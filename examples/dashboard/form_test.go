@@ -346,6 +346,9 @@ func TestFillFields(t *testing.T) {
 		{Path: "spec.tier", Label: "tier", Kind: selectField, Type: typeString, Options: []string{"small", "large"}},
 		{Path: "spec.secretKey", Label: "secretKey", Kind: textField, Type: typeString, Secret: true},
 		{Path: "spec.labels", Label: "labels", Kind: jsonField},
+		{Path: "spec.quota", Label: "quota", Kind: sizeField, Type: typeInteger, Units: sizeUnits, Unit: defaultSizeUnit},
+		{Path: "spec.policies", Label: "policies", Kind: multiSelectField, Type: typeString, Options: []string{"read", "write"}},
+		{Path: "spec.content", Label: "content", Kind: policyField, Type: typeString},
 	}
 	cases := map[string]struct {
 		reason string
@@ -359,11 +362,13 @@ func TestFillFields(t *testing.T) {
 				"spec": map[string]any{
 					"database": "warehouse", "replicas": int64(3), "dropOnDelete": true, "schemas": []any{"raw", "curated"},
 					"tier": "huge", "secretKey": "*************", "labels": map[string]any{"team": "data"},
+					"quota": int64(3 << 20), "policies": []any{"write", "gone"}, "content": `{"Version":"2012-10-17"}`,
 				},
 			},
 			want: map[string]string{
 				"metadata.name": "analytics", "spec.database": "warehouse", "spec.replicas": "3", "spec.dropOnDelete": "true",
 				"spec.schemas": "raw, curated", "spec.tier": "huge", "spec.secretKey": "", "spec.labels": "{\n  \"team\": \"data\"\n}",
+				"spec.quota": "3", "spec.policies": "write, gone", "spec.content": "{\n  \"Version\": \"2012-10-17\"\n}",
 			},
 		},
 		"Missing": {
@@ -397,9 +402,46 @@ func TestFillFields(t *testing.T) {
 			}
 		})
 	}
-	tier := fillFields(fields, map[string]any{"spec": map[string]any{"tier": "huge"}})[5]
-	if diff := cmp.Diff([]string{"small", "large", "huge"}, tier.Options); diff != "" {
+	filled := fillFields(fields, map[string]any{"spec": map[string]any{"tier": "huge", "quota": int64(3 << 20), "policies": []any{"write", "gone"}}})
+	if diff := cmp.Diff([]string{"small", "large", "huge"}, filled[5].Options); diff != "" {
 		t.Errorf("a select offers the object's value even off its enum: -want, +got:\n%s", diff)
+	}
+	if filled[8].Unit != "MiB" {
+		t.Errorf("a quota of 3 MiB shows in %s, want MiB", filled[8].Unit)
+	}
+	policies := filled[9]
+	if diff := cmp.Diff([]string{"read", "write", "gone"}, policies.Options); diff != "" {
+		t.Errorf("a multiple select offers the object's values even when they are not among its choices: -want, +got:\n%s", diff)
+	}
+	if policies.Picked("read") || !policies.Picked("write") || !policies.Picked("gone") {
+		t.Errorf("the multiple select picks %q, want write and gone", policies.Default)
+	}
+}
+
+func TestSizeText(t *testing.T) {
+	cases := map[string]struct {
+		reason     string
+		value      any
+		want, unit string
+	}{
+		"GiB":         {"A whole number of GiB shows in GiB.", int64(50 << 30), "50", "GiB"},
+		"TiB":         {"The largest unit that holds it whole wins.", int64(2 << 40), "2", "TiB"},
+		"NotWhole":    {"1.5 GiB is 1536 MiB.", int64(3 << 29), "1536", "MiB"},
+		"Bytes":       {"An odd number of bytes shows in bytes.", int64(1001), "1001", "B"},
+		"Zero":        {"No quota is 0, in the default unit.", int64(0), "0", defaultSizeUnit},
+		"Float":       {"A float that is whole reads as its integer.", float64(1 << 20), "1", "MiB"},
+		"Fraction":    {"A fraction of a byte is not a size: empty.", 1.5, "", defaultSizeUnit},
+		"JSONNumber":  {"A number as the API decodes it.", json.Number("4096"), "4", "KiB"},
+		"NotANumber":  {"Anything else is empty.", "ten", "", defaultSizeUnit},
+		"NegativeKiB": {"A negative size keeps its sign.", int64(-2048), "-2", "KiB"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, unit := sizeText(tc.value)
+			if diff := cmp.Diff([]string{tc.want, tc.unit}, []string{got, unit}); diff != "" {
+				t.Errorf("\nReason: %s\nsizeText(%v): -want, +got:\n%s", tc.reason, tc.value, diff)
+			}
+		})
 	}
 }
 

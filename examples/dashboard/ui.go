@@ -34,6 +34,8 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 		data, err := json.MarshalIndent(v, "", "  ")
 		return string(data), err
 	},
+	// selectRows is how many options a multiple select shows at once.
+	"selectRows": func(options int) int { return min(max(options, 3), 10) },
 }).ParseFS(assets, "templates/*.html"))
 
 // A row is one line of a list page.
@@ -55,9 +57,12 @@ type view struct {
 	// object of a detail page.
 	Deletable bool
 	Form      string // which create form to show: pvc, secret, cr
-	Detail    map[string]any
-	Keys      []string // a secret's keys, for the Decode buttons
-	Classes   []string // storage classes, for the PVC form
+	// Singular names one object of the entity, in a create form's title:
+	// a custom resource's kind.
+	Singular string
+	Detail   map[string]any
+	Keys     []string // a secret's keys, for the Decode buttons
+	Classes  []string // storage classes, for the PVC form
 	// Fields are a custom resource's form, drawn from its schema: the
 	// create form on a list page, the edit form on a detail page.
 	Fields   []formField
@@ -260,6 +265,7 @@ func (s *server) listPage(w http.ResponseWriter, r *http.Request) {
 	case customResource(entity):
 		if fields, ok := s.createForm(r.Context(), p, entity); ok {
 			v.Form, v.Fields = "cr", fields
+			v.Singular = s.crdNamed(entity).Spec.Names.Kind
 		}
 	}
 	s.page(w, r, "list.html", v)
@@ -324,12 +330,10 @@ func deletable(entity string) bool {
 // the API serves whose name is crdID, drawn from the schema writes are
 // checked against (its custom schema when one is set, else its storage
 // version's own: crs.Client.SchemaFor), with the fields its domain
-// declares secret typed unseen; false for a CRD the API does not serve.
+// declares secret typed unseen, and the object store's dedicated fields
+// (objectStoreFields); false for a CRD the API does not serve.
 func (s *server) createForm(ctx context.Context, p *platform.Platform, crdID string) ([]formField, bool) {
-	for _, crd := range s.api.CRDs() {
-		if crd.Name != crdID {
-			continue
-		}
+	if crd := s.crdNamed(crdID); crd != nil {
 		var props *apiextensionsv1.JSONSchemaProps
 		if v, err := crs.StorageVersion(crd); err == nil {
 			var info crs.SchemaInfo
@@ -345,9 +349,21 @@ func (s *server) createForm(ctx context.Context, p *platform.Platform, crdID str
 		}
 		fields := formFields(props)
 		markSecret(fields, platform.SecretFields(schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind}))
+		objectStoreFields(ctx, p, crd.Name, fields)
 		return fields, true
 	}
 	return nil, false
+}
+
+// crdNamed returns the CRD the API serves whose name is crdID; nil when it
+// serves none.
+func (s *server) crdNamed(crdID string) *apiextensionsv1.CustomResourceDefinition {
+	for _, crd := range s.api.CRDs() {
+		if crd.Name == crdID {
+			return crd
+		}
+	}
+	return nil
 }
 
 // detail reads one object for its page, as the API shows it (restapi.Item:

@@ -107,21 +107,30 @@ func TestCustomResourceForm(t *testing.T) {
 			absent: []string{"Resource (JSON)", `name="body"`, `data-path="status`, `data-path="apiVersion"`},
 		},
 		"ObjectStoreUser": {
-			reason: "An enum is a select with its default chosen, a list of strings a comma-separated input, a secret field a password input.",
+			reason: "An enum is a select with its default chosen, a secret field a password input.",
 			path:   "/ui/users.minio.scc-digitalhub.github.io",
 			want: []string{
 				`<select id="field-spec.accountStatus" name="spec.accountStatus" data-path="spec.accountStatus" data-field="select" data-type="string"`,
 				`<option selected>enabled</option><option>disabled</option>`,
-				`data-path="spec.policies" data-field="list"`, "A comma-separated list.",
 				`data-path="spec.secretKey" data-field="text" data-type="string" type="password" required`,
 			},
 			absent: []string{"Resource (JSON)", `name="body"`},
 		},
+		"Database": {
+			reason: "A list of strings is a comma-separated input.",
+			path:   "/ui/postgres.db.movetokube.com",
+			want:   []string{`data-path="spec.schemas" data-field="list"`, "A comma-separated list."},
+		},
 		"Bucket": {
-			reason: "A pattern is the input's pattern; an integer a number input of step 1.",
+			reason: "A pattern is the input's pattern.",
 			path:   "/ui/buckets.minio.scc-digitalhub.github.io",
-			want:   []string{`data-path="spec.name"`, `pattern="^[a-z0-9]([a-z0-9\.-]){1,61}[a-z0-9]$"`, `data-path="spec.quota" data-field="number" data-type="integer" type="number" step="1"`},
+			want:   []string{`data-path="spec.name"`, `pattern="^[a-z0-9]([a-z0-9\.-]){1,61}[a-z0-9]$"`},
 			absent: []string{"Resource (JSON)"},
+		},
+		"Experiment": {
+			reason: "An integer is a number input of step 1, with its minimum and default.",
+			path:   "/ui/experiments.demo.hubkit.dev",
+			want:   []string{`data-path="spec.gpus" data-field="number" data-type="integer" type="number" value="0" min="0" step="1"`},
 		},
 	}
 	for name, tc := range cases {
@@ -197,5 +206,62 @@ func TestDatabasePage(t *testing.T) {
 	}
 	if !strings.Contains(raw, `value="analytics"`) || !strings.Contains(raw, "readonly") {
 		t.Errorf("the edit form is not filled from the object, with the name read-only")
+	}
+}
+
+// TestObjectStoreForms checks the object store's dedicated fields: a
+// bucket's quota with units, a policy's JSON editor with the builders'
+// policies of each bucket to start from, a user's policies picked from the
+// namespace's.
+func TestObjectStoreForms(t *testing.T) {
+	h := newTestHandler(t)
+	cases := map[string]struct {
+		reason string
+		path   string
+		want   []string
+	}{
+		"BucketCreate": {
+			reason: "A new bucket's quota is a number and a unit, GiB first.",
+			path:   "/ui/buckets.minio.scc-digitalhub.github.io",
+			want:   []string{`data-field="size"`, `data-unit-for="spec.quota"`, `<option value="1073741824" selected>GiB</option>`, `<option value="1099511627776">TiB</option>`},
+		},
+		"BucketEdit": {
+			reason: "The demo bucket's quota of 50Gi shows as 50 GiB.",
+			path:   "/ui/buckets.minio.scc-digitalhub.github.io/datasets",
+			want:   []string{`data-field="size" data-type="integer" type="number" min="0" step="any" value="50"`, `<option value="1073741824" selected>GiB</option>`},
+		},
+		"PolicyCreate": {
+			reason: "A new policy can start from the builders' read-only or read-write policy of the demo bucket.",
+			path:   "/ui/policies.minio.scc-digitalhub.github.io",
+			want:   []string{`data-template-for="spec.content"`, `>Read-only on bucket datasets</option>`, `>Read-write on bucket datasets</option>`, `arn:aws:s3:::datasets/*`, `data-field="policy"`},
+		},
+		"PolicyEdit": {
+			reason: "A policy's content shows indented in its editor.",
+			path:   "/ui/policies.minio.scc-digitalhub.github.io/datasets-rw",
+			want:   []string{"{\n  &#34;Version&#34;: &#34;2012-10-17&#34;,"},
+		},
+		"UserCreate": {
+			reason: "A new user's policies are picked from the namespace's.",
+			path:   "/ui/users.minio.scc-digitalhub.github.io",
+			want:   []string{`data-field="multiselect" multiple size="3"`, `<option>datasets-rw</option>`},
+		},
+		"UserEdit": {
+			reason: "A user's page has its policies picked.",
+			path:   "/ui/users.minio.scc-digitalhub.github.io/etl",
+			want:   []string{`<option selected>datasets-rw</option>`},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			status, _, raw := get(t, h, tc.path, nil)
+			if status != http.StatusOK {
+				t.Fatalf("\nReason: %s\n%s = %d", tc.reason, tc.path, status)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(raw, want) {
+					t.Errorf("\nReason: %s\n%s lacks %s", tc.reason, tc.path, want)
+				}
+			}
+		})
 	}
 }

@@ -60,6 +60,29 @@ function valueOf(el) {
       if (text === "") return undefined;
       try { return JSON.parse(text); } catch (e) { throw new Error("Not JSON: " + e.message); }
     }
+    case "size": {
+      // A number of bytes: the number times its unit's bytes, whole.
+      const text = el.value.trim();
+      if (text === "") return required ? scalar(text, "integer") : undefined;
+      const unit = el.form.querySelector('[data-unit-for="' + CSS.escape(el.dataset.path) + '"]');
+      const bytes = Number(text) * Number(unit ? unit.value : 1);
+      if (!Number.isSafeInteger(bytes) || bytes < 0) throw new Error("Not a whole number of bytes: " + text + (unit ? " " + unit.selectedOptions[0].text : ""));
+      return bytes;
+    }
+    case "policy": {
+      // A policy document is sent as the text typed, once it reads as a
+      // JSON object; the server checks what it says.
+      const text = el.value.trim();
+      if (text === "") return required ? text : undefined;
+      let doc;
+      try { doc = JSON.parse(text); } catch (e) { throw new Error("Not JSON: " + e.message); }
+      if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new Error("Not a policy document: a JSON object with a Version and Statements.");
+      return text;
+    }
+    case "multiselect": {
+      const picked = Array.from(el.selectedOptions, (o) => o.value);
+      return picked.length === 0 && !required ? undefined : picked;
+    }
     case "list": {
       const items = el.value.split(",").map((item) => item.trim()).filter((item) => item !== "");
       return items.length === 0 && !required ? undefined : items.map((item) => scalar(item, el.dataset.type));
@@ -168,6 +191,17 @@ document.addEventListener("submit", (ev) => {
   if (!form) return;
   ev.preventDefault();
   send(form);
+});
+
+// Choosing a policy to start from puts its document in the editor.
+document.addEventListener("change", (ev) => {
+  const pick = ev.target.closest("select[data-template-for]");
+  if (!pick || pick.value === "") return;
+  const editor = pick.form.querySelector('[data-path="' + CSS.escape(pick.dataset.templateFor) + '"]');
+  if (editor.value.trim() !== "" && !confirm("Replace the policy typed so far?")) { pick.value = ""; return; }
+  editor.value = pick.value;
+  editor.dispatchEvent(new Event("input", { bubbles: true }));
+  pick.value = "";
 });
 
 // Editing a field takes its error away.
