@@ -100,8 +100,7 @@ func TestInABrowser(t *testing.T) {
 	}
 
 	var decoded, nameMismatch, labelsError, generalError, databaseError string
-	var quotaError, bucketJSON, policyParseError, policyEffectError, policyJSON, trainerJSON string
-	var trainerPicked []string
+	var s3 objectStoreSeen
 	var secretLink, analystPrivileges, schemasError, editedJSON, listURL, sellerPrivileges, sellerState, salesJSON string
 	var reportingListed bool
 	err = chromedp.Run(tab,
@@ -218,7 +217,7 @@ func TestInABrowser(t *testing.T) {
 		chromedp.SetValue(`form.create select[data-unit-for="spec.quota"]`, "1"),
 		chromedp.Click(`form.create button[type="submit"]`),
 		chromedp.WaitVisible(`.field-error[data-error-for="spec.quota"]`),
-		chromedp.Text(`.field-error[data-error-for="spec.quota"]`, &quotaError),
+		chromedp.Text(`.field-error[data-error-for="spec.quota"]`, &s3.quotaError),
 		chromedp.SetValue(`form.create input[data-path="spec.quota"]`, "2"),
 		chromedp.SetValue(`form.create select[data-unit-for="spec.quota"]`, "1073741824"),
 		screenshot("13-bucket-form"),
@@ -226,7 +225,7 @@ func TestInABrowser(t *testing.T) {
 		chromedp.WaitVisible(`tr[data-id="models"]`),
 		chromedp.Navigate(base+"ui/buckets.minio.scc-digitalhub.github.io/models"),
 		chromedp.WaitVisible(`form.edit input[data-path="spec.quota"][value="2"]`),
-		chromedp.Text(`pre.object`, &bucketJSON),
+		chromedp.Text(`pre.object`, &s3.bucketJSON),
 		// A policy: JSON the browser cannot parse, then a document the
 		// policy builder's checks refuse, then one started from the
 		// read-only policy of the new bucket.
@@ -237,12 +236,12 @@ func TestInABrowser(t *testing.T) {
 		chromedp.SetValue(`form.create textarea[data-path="spec.content"]`, `{"Version": "2012-10-17",`),
 		chromedp.Click(`form.create button[type="submit"]`),
 		chromedp.WaitVisible(`.field-error[data-error-for="spec.content"]`),
-		chromedp.Text(`.field-error[data-error-for="spec.content"]`, &policyParseError),
+		chromedp.Text(`.field-error[data-error-for="spec.content"]`, &s3.policyParseError),
 		chromedp.SetValue(`form.create textarea[data-path="spec.content"]`,
 			`{"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::models/*"}]}`),
 		chromedp.Click(`form.create button[type="submit"]`),
 		chromedp.WaitVisible(`form.create [data-error-general]`),
-		chromedp.Text(`.field-error[data-error-for="spec.content"]`, &policyEffectError),
+		chromedp.Text(`.field-error[data-error-for="spec.content"]`, &s3.policyEffectError),
 		screenshot("14-policy-form-error"),
 		chromedp.Evaluate(`(() => {
 			const pick = document.querySelector('form.create select[data-template-for="spec.content"]');
@@ -254,7 +253,7 @@ func TestInABrowser(t *testing.T) {
 		chromedp.WaitVisible(`tr[data-id="models-ro"]`),
 		chromedp.Navigate(base+"ui/policies.minio.scc-digitalhub.github.io/models-ro"),
 		chromedp.WaitVisible(`form.edit textarea[data-path="spec.content"]`),
-		chromedp.Value(`form.edit textarea[data-path="spec.content"]`, &policyJSON),
+		chromedp.Value(`form.edit textarea[data-path="spec.content"]`, &s3.policyJSON),
 		screenshot("15-policy-page"),
 		// A user: its secret key typed unseen, its policies picked from the
 		// namespace's.
@@ -269,8 +268,8 @@ func TestInABrowser(t *testing.T) {
 		chromedp.WaitVisible(`tr[data-id="trainer"]`),
 		chromedp.Navigate(base+"ui/users.minio.scc-digitalhub.github.io/trainer"),
 		chromedp.WaitVisible(`form.edit select[data-path="spec.policies"]`),
-		chromedp.Evaluate(`Array.from(document.querySelector('form.edit select[data-path="spec.policies"]').selectedOptions, (o) => o.value)`, &trainerPicked),
-		chromedp.Text(`pre.object`, &trainerJSON),
+		chromedp.Evaluate(`Array.from(document.querySelector('form.edit select[data-path="spec.policies"]').selectedOptions, (o) => o.value)`, &s3.trainerPicked),
+		chromedp.Text(`pre.object`, &s3.trainerJSON),
 		screenshot("17-s3-user-page"),
 	)
 	if err != nil {
@@ -291,24 +290,7 @@ func TestInABrowser(t *testing.T) {
 	if !strings.Contains(databaseError, "nowhere") {
 		t.Errorf("the error next to spec.database is %q, want the API's refusal of the database %q", databaseError, "nowhere")
 	}
-	if !strings.HasPrefix(quotaError, "Not a whole number of bytes") {
-		t.Errorf("a quota of 1.5 B: the error next to spec.quota is %q, want the browser's refusal of a fraction of a byte", quotaError)
-	}
-	if !strings.Contains(bucketJSON, `"quota": 2147483648`) {
-		t.Errorf("the bucket made with a quota of 2 GiB is, in bytes:\n%s", bucketJSON)
-	}
-	if !strings.HasPrefix(policyParseError, "Not JSON") {
-		t.Errorf("a policy that is no JSON: the error next to spec.content is %q, want the browser's parse error", policyParseError)
-	}
-	if !strings.Contains(policyEffectError, "Maybe") || !strings.Contains(policyEffectError, "Allow") {
-		t.Errorf("a policy with an Effect of Maybe: the error next to spec.content is %q, want the policy builder's check of its Effect", policyEffectError)
-	}
-	if !strings.Contains(policyJSON, `s3:GetObject`) || strings.Contains(policyJSON, `s3:PutObject`) || !strings.Contains(policyJSON, `arn:aws:s3:::models/*`) {
-		t.Errorf("the policy made from the read-only template of bucket models is:\n%s", policyJSON)
-	}
-	if diff := cmp.Diff([]string{"datasets-rw", "models-ro"}, trainerPicked); diff != "" || !strings.Contains(trainerJSON, `"models-ro"`) {
-		t.Errorf("the user trainer, made with two policies picked, shows %s; its page picks -want, +got:\n%s", trainerJSON, diff)
-	}
+	s3.check(t)
 	if secretLink != "/ui/k8s_secret/dashboard-dashboard" {
 		t.Errorf("the user dashboard links its Secret as %q, want /ui/k8s_secret/dashboard-dashboard", secretLink)
 	}
@@ -327,5 +309,34 @@ func TestInABrowser(t *testing.T) {
 	stop()
 	if err := <-done; err != nil {
 		t.Errorf("the dashboard: %v", err)
+	}
+}
+
+// objectStoreSeen is what the browser saw of the object store's forms.
+type objectStoreSeen struct {
+	quotaError, bucketJSON, policyParseError, policyEffectError, policyJSON, trainerJSON string
+	trainerPicked                                                                        []string
+}
+
+// check checks what the browser saw of the object store's forms.
+func (s objectStoreSeen) check(t *testing.T) {
+	t.Helper()
+	if !strings.HasPrefix(s.quotaError, "Not a whole number of bytes") {
+		t.Errorf("a quota of 1.5 B: the error next to spec.quota is %q, want the browser's refusal of a fraction of a byte", s.quotaError)
+	}
+	if !strings.Contains(s.bucketJSON, `"quota": 2147483648`) {
+		t.Errorf("the bucket made with a quota of 2 GiB is, in bytes:\n%s", s.bucketJSON)
+	}
+	if !strings.HasPrefix(s.policyParseError, "Not JSON") {
+		t.Errorf("a policy that is no JSON: the error next to spec.content is %q, want the browser's parse error", s.policyParseError)
+	}
+	if !strings.Contains(s.policyEffectError, "Maybe") || !strings.Contains(s.policyEffectError, "Allow") {
+		t.Errorf("a policy with an Effect of Maybe: the error next to spec.content is %q, want the policy builder's check of its Effect", s.policyEffectError)
+	}
+	if !strings.Contains(s.policyJSON, `s3:GetObject`) || strings.Contains(s.policyJSON, `s3:PutObject`) || !strings.Contains(s.policyJSON, `arn:aws:s3:::models/*`) {
+		t.Errorf("the policy made from the read-only template of bucket models is:\n%s", s.policyJSON)
+	}
+	if diff := cmp.Diff([]string{"datasets-rw", "models-ro"}, s.trainerPicked); diff != "" || !strings.Contains(s.trainerJSON, `"models-ro"`) {
+		t.Errorf("the user trainer, made with two policies picked, shows %s; its page picks -want, +got:\n%s", s.trainerJSON, diff)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -145,7 +146,7 @@ func policyTemplates(ctx context.Context, p *platform.Platform) ([]policyTemplat
 		}{{"Read-only", objectstore.ReadOnlyPolicy}, {"Read-write", objectstore.ReadWritePolicy}} {
 			doc, err := json.MarshalIndent(t.build(b.Name, b.Spec.Name).Document, "", "  ")
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("the %s policy of bucket %s: %w", t.label, b.Spec.Name, err)
 			}
 			out = append(out, policyTemplate{Label: t.label + " on bucket " + b.Spec.Name, Content: string(doc)})
 		}

@@ -162,11 +162,20 @@ func (h *Handler) listCRDs(w http.ResponseWriter, r *http.Request, p *platform.P
 	writePage(w, r, items)
 }
 
+// getCRD answers a CRD the API serves as the cluster has it, with its
+// metadata (uid, creation time, managed fields: the console's CRD page
+// shows them); as the API was given it when the cluster's cannot be read
+// (not installed, or not readable by the signed-in user).
 func (h *Handler) getCRD(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
 	crd, err := h.crdFor(p, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, err)
 		return
+	}
+	if live, err := p.CustomResources().GetCRD(r.Context(), crd.Name); err == nil {
+		// A typed read leaves the type out; the answer has it.
+		live.SetGroupVersionKind(apiextensionsv1.SchemeGroupVersion.WithKind("CustomResourceDefinition"))
+		crd = live
 	}
 	writeItem(w, r, crd)
 }
