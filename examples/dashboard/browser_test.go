@@ -271,6 +271,25 @@ func TestInABrowser(t *testing.T) {
 		chromedp.Evaluate(`Array.from(document.querySelector('form.edit select[data-path="spec.policies"]').selectedOptions, (o) => o.value)`, &s3.trainerPicked),
 		chromedp.Text(`pre.object`, &s3.trainerJSON),
 		screenshot("17-s3-user-page"),
+		// Settings: a custom schema for buckets, refused while its pattern
+		// is no regular expression, then stored from the CRD's own.
+		chromedp.Navigate(base+"ui/customresourceschemas.hubkit.dev"),
+		chromedp.WaitVisible(`form.create select[data-path="crdId"]`),
+		chromedp.SetValue(`form.create select[data-path="crdId"]`, "buckets.minio.scc-digitalhub.github.io"),
+		chromedp.SetValue(`form.create select[data-path="version"]`, "v1"),
+		chromedp.SetValue(`form.create textarea[data-path="schema"]`, `{"type": "object", "properties": {"spec": {"type": "object", "properties": {"name": {"type": "string", "pattern": "("}}}}}`),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`form.create [data-error-general]`),
+		chromedp.Text(`.field-error[data-error-for="spec.schema"]`, &s3.schemaError),
+		chromedp.Evaluate(`document.querySelector('form.create textarea[data-path="schema"]').getAttribute("aria-invalid")`, &s3.schemaInvalid),
+		screenshot("18-settings-error"),
+		chromedp.Evaluate(`document.querySelector('form.create textarea[data-path="schema"]').value = ""`, nil),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`tr[data-id="buckets-minio-scc-digitalhub-github-io-v1"]`),
+		chromedp.Navigate(base+"ui/customresourceschemas.hubkit.dev/buckets-minio-scc-digitalhub-github-io-v1"),
+		chromedp.WaitVisible(`pre.object`),
+		chromedp.Text(`pre.object`, &s3.schemaJSON),
+		screenshot("19-settings-stored"),
 	)
 	if err != nil {
 		t.Fatalf("driving the dashboard: %v", err)
@@ -312,15 +331,25 @@ func TestInABrowser(t *testing.T) {
 	}
 }
 
-// objectStoreSeen is what the browser saw of the object store's forms.
+// objectStoreSeen is what the browser saw of the object store's forms
+// and of the Settings form.
 type objectStoreSeen struct {
 	quotaError, bucketJSON, policyParseError, policyEffectError, policyJSON, trainerJSON string
 	trainerPicked                                                                        []string
+	// What the Settings form showed: the error next to the schema, whether
+	// the editor is marked, and the schema stored.
+	schemaError, schemaInvalid, schemaJSON string
 }
 
 // check checks what the browser saw of the object store's forms.
 func (s objectStoreSeen) check(t *testing.T) {
 	t.Helper()
+	if !strings.HasPrefix(s.schemaError, "properties[spec].properties[name].pattern: ") || !strings.Contains(s.schemaError, "error parsing regexp") || s.schemaInvalid != "true" {
+		t.Errorf("a schema whose pattern is no regular expression: the error next to the schema is %q, the editor marked invalid: %q; want the API's refusal, marked", s.schemaError, s.schemaInvalid)
+	}
+	if !strings.Contains(s.schemaJSON, "Quota is the bucket") {
+		t.Errorf("the schema stored empty is not filled from the CRD's own:\n%s", s.schemaJSON)
+	}
 	if !strings.HasPrefix(s.quotaError, "Not a whole number of bytes") {
 		t.Errorf("a quota of 1.5 B: the error next to spec.quota is %q, want the browser's refusal of a fraction of a byte", s.quotaError)
 	}
@@ -330,7 +359,7 @@ func (s objectStoreSeen) check(t *testing.T) {
 	if !strings.HasPrefix(s.policyParseError, "Not JSON") {
 		t.Errorf("a policy that is no JSON: the error next to spec.content is %q, want the browser's parse error", s.policyParseError)
 	}
-	if !strings.Contains(s.policyEffectError, "Maybe") || !strings.Contains(s.policyEffectError, "Allow") {
+	if !strings.HasPrefix(s.policyEffectError, "Statement[0].Effect: ") || !strings.Contains(s.policyEffectError, "Maybe") || !strings.Contains(s.policyEffectError, "Allow") {
 		t.Errorf("a policy with an Effect of Maybe: the error next to spec.content is %q, want the policy builder's check of its Effect", s.policyEffectError)
 	}
 	if !strings.Contains(s.policyJSON, `s3:GetObject`) || strings.Contains(s.policyJSON, `s3:PutObject`) || !strings.Contains(s.policyJSON, `arn:aws:s3:::models/*`) {

@@ -29,7 +29,7 @@ const (
 	// The kinds of the dedicated fields of some kinds' forms
 	// (objectStoreFields).
 	sizeField        fieldKind = "size"        // a number of bytes, as a number and a unit
-	policyField      fieldKind = "policy"      // an IAM policy document, a string typed as JSON
+	jsonTextField    fieldKind = "jsontext"    // a string holding a JSON object, typed in an editor
 	multiSelectField fieldKind = "multiselect" // a list of strings picked from Options
 )
 
@@ -104,8 +104,21 @@ type formField struct {
 	// Units are a size field's units, and Unit the one its Default is in.
 	Units []sizeUnit
 	Unit  string
-	// Templates are the documents a policy field can start from.
-	Templates []policyTemplate
+	// Templates are the documents a JSON text field can start from, and
+	// TemplatePrompt the first line of their select.
+	Templates      []textTemplate
+	TemplatePrompt string
+	// ErrorPath is the path the API names the field by in its errors, when
+	// it is not Path: a form whose body is not the object itself.
+	ErrorPath string
+}
+
+// ErrorFor is the path of the API's errors shown next to the field.
+func (f formField) ErrorFor() string {
+	if f.ErrorPath != "" {
+		return f.ErrorPath
+	}
+	return f.Path
 }
 
 // Picked says whether a multiple select's option is picked: one of the
@@ -512,7 +525,7 @@ func fillFields(fields []formField, obj map[string]any) []formField {
 		switch f.Kind {
 		case sizeField:
 			f.Default, f.Unit = sizeText(v)
-		case policyField:
+		case jsonTextField:
 			f.Default = valueText(f.Kind, v)
 			var out bytes.Buffer
 			if json.Indent(&out, []byte(f.Default), "", "  ") == nil {

@@ -348,7 +348,7 @@ func TestFillFields(t *testing.T) {
 		{Path: "spec.labels", Label: "labels", Kind: jsonField},
 		{Path: "spec.quota", Label: "quota", Kind: sizeField, Type: typeInteger, Units: sizeUnits, Unit: defaultSizeUnit},
 		{Path: "spec.policies", Label: "policies", Kind: multiSelectField, Type: typeString, Options: []string{"read", "write"}},
-		{Path: "spec.content", Label: "content", Kind: policyField, Type: typeString},
+		{Path: "spec.content", Label: "content", Kind: jsonTextField, Type: typeString},
 	}
 	cases := map[string]struct {
 		reason string

@@ -71,9 +71,9 @@ func sizeText(v any) (string, string) {
 	return strconv.FormatInt(n, 10), "B" // unreachable: every n is whole bytes
 }
 
-// A policyTemplate is a policy document a policy's form can start from,
-// made by objectstore's builders.
-type policyTemplate struct {
+// A textTemplate is a document a JSON text field can start from: a
+// policy made by objectstore's builders.
+type textTemplate struct {
 	Label, Content string
 }
 
@@ -102,7 +102,7 @@ func objectStoreFields(ctx context.Context, p *platform.Platform, crdID string, 
 			return
 		}
 		refine(fields, "spec.content", func(f *formField) {
-			f.Kind, f.Type, f.Templates = policyField, typeString, templates
+			f.Kind, f.Type, f.Templates, f.TemplatePrompt = jsonTextField, typeString, templates, "Start from a policy of a bucket…"
 			f.Note = "An IAM policy document, as JSON: its Version, and Statements with an Effect, Actions and Resources."
 		})
 	case s3UserKindID:
@@ -130,7 +130,7 @@ func refine(fields []formField, path string, change func(*formField)) {
 
 // policyTemplates returns the read-only and read-write policies of each
 // bucket of the namespace, as objectstore's builders make them.
-func policyTemplates(ctx context.Context, p *platform.Platform) ([]policyTemplate, error) {
+func policyTemplates(ctx context.Context, p *platform.Platform) ([]textTemplate, error) {
 	if p == nil || p.ObjectStore() == nil {
 		return nil, errNoObjectStore
 	}
@@ -138,7 +138,7 @@ func policyTemplates(ctx context.Context, p *platform.Platform) ([]policyTemplat
 	if err != nil {
 		return nil, err
 	}
-	var out []policyTemplate
+	var out []textTemplate
 	for _, b := range buckets {
 		for _, t := range []struct {
 			label string
@@ -148,7 +148,7 @@ func policyTemplates(ctx context.Context, p *platform.Platform) ([]policyTemplat
 			if err != nil {
 				return nil, fmt.Errorf("the %s policy of bucket %s: %w", t.label, b.Spec.Name, err)
 			}
-			out = append(out, policyTemplate{Label: t.label + " on bucket " + b.Spec.Name, Content: string(doc)})
+			out = append(out, textTemplate{Label: t.label + " on bucket " + b.Spec.Name, Content: string(doc)})
 		}
 	}
 	return out, nil

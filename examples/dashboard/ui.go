@@ -57,6 +57,9 @@ type view struct {
 	// object of a detail page.
 	Deletable bool
 	Form      string // which create form to show: pvc, secret, cr
+	// Post is where a custom resource's create form sends; empty for the
+	// entity's own list (/api/<entity>).
+	Post string
 	// Singular names one object of the entity, in a create form's title:
 	// a custom resource's kind.
 	Singular string
@@ -266,6 +269,9 @@ func (s *server) listPage(w http.ResponseWriter, r *http.Request) {
 		if fields, ok := s.createForm(r.Context(), p, entity); ok {
 			v.Form, v.Fields = "cr", fields
 			v.Singular = s.crdNamed(entity).Spec.Names.Kind
+		}
+		if entity == schemaKindID && v.Form == "cr" {
+			v.Post, v.Fields, v.Singular = "/api/crs", s.schemaFields(p), "custom schema"
 		}
 	}
 	s.page(w, r, "list.html", v)

@@ -233,7 +233,7 @@ func TestObjectStoreForms(t *testing.T) {
 		"PolicyCreate": {
 			reason: "A new policy can start from the builders' read-only or read-write policy of the demo bucket.",
 			path:   "/ui/policies.minio.scc-digitalhub.github.io",
-			want:   []string{`data-template-for="spec.content"`, `>Read-only on bucket datasets</option>`, `>Read-write on bucket datasets</option>`, `arn:aws:s3:::datasets/*`, `data-field="policy"`},
+			want:   []string{`data-template-for="spec.content"`, `>Read-only on bucket datasets</option>`, `>Read-write on bucket datasets</option>`, `arn:aws:s3:::datasets/*`, `data-field="jsontext"`},
 		},
 		"PolicyEdit": {
 			reason: "A policy's content shows indented in its editor.",
@@ -263,5 +263,29 @@ func TestObjectStoreForms(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSettingsForm checks the New custom schema form: sent to the resource
+// manager's /api/crs, the CRD a select of those served (the schemas' own
+// CRD left out), the API's errors shown under the CustomResourceSchema's
+// field names.
+func TestSettingsForm(t *testing.T) {
+	h := newTestHandler(t)
+	status, _, raw := get(t, h, "/ui/customresourceschemas.hubkit.dev", nil)
+	if status != http.StatusOK {
+		t.Fatalf("the Settings page = %d", status)
+	}
+	for _, want := range []string{
+		`data-post="/api/crs"`, `data-path="crdId" data-field="select"`, `<option>buckets.minio.scc-digitalhub.github.io</option>`,
+		`data-error-for="spec.crdId"`, `data-error-for="spec.schema"`, `data-path="schema" data-field="jsontext"`,
+		`<option selected>v1</option>`,
+	} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("the Settings page lacks %s", want)
+		}
+	}
+	if strings.Contains(raw, `<option>customresourceschemas.hubkit.dev</option>`) {
+		t.Errorf("the Settings page offers a schema for custom schemas themselves")
 	}
 }

@@ -69,14 +69,14 @@ function valueOf(el) {
       if (!Number.isSafeInteger(bytes) || bytes < 0) throw new Error("Not a whole number of bytes: " + text + (unit ? " " + unit.selectedOptions[0].text : ""));
       return bytes;
     }
-    case "policy": {
-      // A policy document is sent as the text typed, once it reads as a
-      // JSON object; the server checks what it says.
+    case "jsontext": {
+      // A document (a policy, a schema) is sent as the text typed, once it
+      // reads as a JSON object; the server checks what it says.
       const text = el.value.trim();
       if (text === "") return required ? text : undefined;
       let doc;
       try { doc = JSON.parse(text); } catch (e) { throw new Error("Not JSON: " + e.message); }
-      if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new Error("Not a policy document: a JSON object with a Version and Statements.");
+      if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new Error("Not a JSON object.");
       return text;
     }
     case "multiselect": {
@@ -164,8 +164,12 @@ function showErrors(form, err, failed) {
   for (const f of err.fields || []) {
     const place = typeof f.field === "string" ? errorPlaceFor(form, f.field) : null;
     if (!place) { lines.push(f.field + ": " + f.message); continue; }
-    place.textContent = place.textContent ? place.textContent + " " + f.message : f.message;
-    const input = form.querySelector('[data-path="' + CSS.escape(place.dataset.errorFor) + '"]');
+    // An error of a part of the field ("spec.content.Statement[0].Effect"
+    // under spec.content) names the part.
+    const part = f.field.slice(place.dataset.errorFor.length).replace(/^\./, "");
+    const text = part ? part + ": " + f.message : f.message;
+    place.textContent = place.textContent ? place.textContent + " " + text : text;
+    const input = place.id ? form.querySelector('[aria-describedby~="' + CSS.escape(place.id) + '"]') : null;
     if (input) input.setAttribute("aria-invalid", "true");
   }
   general.textContent = lines.join("\n");
@@ -209,8 +213,10 @@ document.addEventListener("input", (ev) => {
   const el = ev.target.closest("[data-path]");
   if (!el || !el.form) return;
   el.removeAttribute("aria-invalid");
-  const place = el.form.querySelector('[data-error-for="' + CSS.escape(el.dataset.path) + '"]');
-  if (place) place.textContent = "";
+  for (const id of (el.getAttribute("aria-describedby") || "").split(" ")) {
+    const place = id ? document.getElementById(id) : null;
+    if (place && place.dataset.errorFor !== undefined) place.textContent = "";
+  }
 });
 
 document.addEventListener("click", async (ev) => {
