@@ -16,7 +16,8 @@ import (
 )
 
 // A Server is the PostgreSQL the reconcilers work on: the few catalog
-// reads and writes the postgres-operator makes. PostgreSQLServer speaks to a
+// reads and writes the postgres-operator makes, and the table grants of a
+// PostgREST's role. PostgreSQLServer speaks to a
 // real one through pgx; databasestest has an in-memory one, and its contract
 // suite proves that both answer alike. Errors wrap ErrMissing or ErrExists
 // where the catalog says so, and never hold a password.
@@ -61,11 +62,25 @@ type Server interface {
 	// CreateExtension creates an extension unless it exists (ErrMissing if
 	// the server has no such extension).
 	CreateExtension(ctx context.Context, database, name string) error
+	// TablePrivileges lists the privileges role holds directly on tables
+	// of database (not through a group, not the owner's implicit ones),
+	// sorted by schema, table, privilege. A missing database or role gives
+	// none.
+	TablePrivileges(ctx context.Context, database, role string) ([]TablePrivilege, error)
+	// GrantTable grants privileges (of TablePrivilegeNames) on schema.table
+	// in database to role (ErrMissing if the database, schema, table or
+	// role does not exist). Granting again changes nothing.
+	GrantTable(ctx context.Context, database, schema, table string, privileges []string, role string) error
+	// RevokeTable revokes privileges (of TablePrivilegeNames) on
+	// schema.table in database from role; a missing database, schema,
+	// table or role is not an error.
+	RevokeTable(ctx context.Context, database, schema, table string, privileges []string, role string) error
 }
 
 // Errors a Server's errors wrap.
 var (
-	// ErrMissing says a role, database, schema or extension does not exist.
+	// ErrMissing says a role, database, schema, table or extension does
+	// not exist.
 	ErrMissing = errors.New("does not exist")
 	// ErrExists says a role or database exists already.
 	ErrExists = errors.New("already exists")
@@ -84,6 +99,30 @@ type DatabaseState struct {
 	Owner      string
 	Schemas    map[string]SchemaState
 	Extensions []string
+}
+
+// A TablePrivilege is one privilege a role holds on one table.
+type TablePrivilege struct {
+	Schema, Table, Privilege string
+}
+
+// TablePrivilegeNames are the privileges a role can be granted on a table,
+// in PostgreSQL's (15) order, spelled as PostgreSQL lists them. GrantTable
+// and RevokeTable refuse any other word, "ALL" and lower case included.
+var TablePrivilegeNames = []string{"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"}
+
+// tablePrivilegeList checks privileges against TablePrivilegeNames and
+// joins them for a GRANT or REVOKE: only checked words reach SQL.
+func tablePrivilegeList(privileges []string) (string, error) {
+	if len(privileges) == 0 {
+		return "", errors.New("no privileges named")
+	}
+	for _, p := range privileges {
+		if !slices.Contains(TablePrivilegeNames, p) {
+			return "", fmt.Errorf("%q is not a table privilege (want one of %s)", p, strings.Join(TablePrivilegeNames, ", "))
+		}
+	}
+	return strings.Join(privileges, ", "), nil
 }
 
 // A SchemaState is a schema's owner and the grants to other roles in it,
@@ -184,7 +223,7 @@ func sqlError(err error) error {
 	}
 	msg := fmt.Sprintf("%s (SQLSTATE %s)", pgErr.Message, pgErr.Code)
 	switch pgErr.Code {
-	case "42704", "3D000", "3F000", "58P01": // undefined_object, invalid_catalog_name, invalid_schema_name, undefined_file
+	case "42704", "42P01", "3D000", "3F000", "58P01": // undefined_object, undefined_table, invalid_catalog_name, invalid_schema_name, undefined_file
 		return fmt.Errorf("%s: %w", msg, ErrMissing)
 	case "0A000": // feature_not_supported: "extension ... is not available"
 		if strings.Contains(pgErr.Message, "is not available") {
@@ -390,4 +429,65 @@ func (p *PostgreSQLServer) schemaOwner(ctx context.Context, database, schema str
 // CreateExtension creates an extension.
 func (p *PostgreSQLServer) CreateExtension(ctx context.Context, database, name string) error {
 	return p.exec(ctx, database, fmt.Sprintf("creating extension %q", name), "CREATE EXTENSION IF NOT EXISTS "+ident(name))
+}
+
+// TablePrivileges lists the privileges role holds directly on tables of
+// database: those in the tables' ACLs, but the owner's.
+func (p *PostgreSQLServer) TablePrivileges(ctx context.Context, database, role string) ([]TablePrivilege, error) {
+	admin, err := p.pool(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var exists bool
+	if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)", database).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("reading database %q: %w", database, sqlError(err))
+	}
+	if !exists {
+		return nil, nil
+	}
+	pool, err := p.pool(ctx, database)
+	if err != nil {
+		return nil, err
+	}
+	what := fmt.Sprintf("reading the table privileges of %q in database %q", role, database)
+	// Tables, partitioned tables, views, materialized views and foreign
+	// tables: the relations GRANT ... ON TABLE applies to.
+	rows, err := pool.Query(ctx, `
+		SELECT n.nspname::text, c.relname::text, a.privilege_type FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+		WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.grantee <> c.relowner
+			AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = $1)
+		ORDER BY n.nspname, c.relname, a.privilege_type COLLATE "C"`, role)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, sqlError(err))
+	}
+	privileges, err := pgx.CollectRows(rows, pgx.RowToStructByPos[TablePrivilege])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, sqlError(err))
+	}
+	return privileges, nil
+}
+
+// GrantTable grants privileges on schema.table to role.
+func (p *PostgreSQLServer) GrantTable(ctx context.Context, database, schema, table string, privileges []string, role string) error {
+	list, err := tablePrivilegeList(privileges)
+	if err != nil {
+		return fmt.Errorf("granting on table %q.%q in database %q to %q: %w", schema, table, database, role, err)
+	}
+	return p.exec(ctx, database, fmt.Sprintf("granting %s on table %q.%q in database %q to %q", list, schema, table, database, role),
+		"GRANT "+list+" ON TABLE "+ident(schema)+"."+ident(table)+" TO "+ident(role))
+}
+
+// RevokeTable revokes privileges on schema.table from role.
+func (p *PostgreSQLServer) RevokeTable(ctx context.Context, database, schema, table string, privileges []string, role string) error {
+	list, err := tablePrivilegeList(privileges)
+	if err != nil {
+		return fmt.Errorf("revoking on table %q.%q in database %q from %q: %w", schema, table, database, role, err)
+	}
+	err = p.exec(ctx, database, fmt.Sprintf("revoking %s on table %q.%q in database %q from %q", list, schema, table, database, role),
+		"REVOKE "+list+" ON TABLE "+ident(schema)+"."+ident(table)+" FROM "+ident(role))
+	if errors.Is(err, ErrMissing) {
+		return nil
+	}
+	return err
 }

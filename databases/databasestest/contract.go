@@ -2,6 +2,7 @@ package databasestest
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -16,21 +17,37 @@ import (
 	"github.com/hubkit-dev/hubkit/secrets"
 )
 
+// A ServerUnderTest is a databases.Server and a way to create a table in
+// it, as an application would: a Server grants on tables but creates none.
+type ServerUnderTest struct {
+	Server databases.Server
+	// CreateTable creates an empty table schema.table in database, owned
+	// by the administrator, and fails the test if it cannot.
+	CreateTable func(t *testing.T, database, schema, table string)
+}
+
 // RunServerContract checks that a databases.Server behaves as a real
 // PostgreSQL does: the same states after the same calls, the same errors
 // for the same bad input, and the same catalogue after the Provisioner has
 // reconciled the same objects. newServer returns a fresh, empty server
-// administered as "postgres". Run it on InMemoryPostgreSQL and on
-// databases.PostgreSQLServer over StartPostgreSQL: both must pass.
-func RunServerContract(t *testing.T, newServer func(t *testing.T) databases.Server) {
+// administered as "postgres". Run it on InMemoryPostgreSQL (with its
+// CreateTable) and on databases.PostgreSQLServer over StartPostgreSQL
+// (creating tables through SQL): both must pass.
+func RunServerContract(t *testing.T, newServer func(t *testing.T) ServerUnderTest) {
 	t.Helper()
 	hubtest.RunContract(t, newServer,
-		hubtest.ContractCase[databases.Server]{Name: "Roles", Run: contractRoles},
-		hubtest.ContractCase[databases.Server]{Name: "Databases", Run: contractDatabases},
-		hubtest.ContractCase[databases.Server]{Name: "SchemasAndGrants", Run: contractSchemas},
-		hubtest.ContractCase[databases.Server]{Name: "HandOverAndDrop", Run: contractHandOver},
-		hubtest.ContractCase[databases.Server]{Name: "Provisioner", Run: contractProvisioner},
+		hubtest.ContractCase[ServerUnderTest]{Name: "Roles", Run: onServer(contractRoles)},
+		hubtest.ContractCase[ServerUnderTest]{Name: "Databases", Run: onServer(contractDatabases)},
+		hubtest.ContractCase[ServerUnderTest]{Name: "SchemasAndGrants", Run: onServer(contractSchemas)},
+		hubtest.ContractCase[ServerUnderTest]{Name: "HandOverAndDrop", Run: onServer(contractHandOver)},
+		hubtest.ContractCase[ServerUnderTest]{Name: "TablePrivileges", Run: contractTablePrivileges},
+		hubtest.ContractCase[ServerUnderTest]{Name: "Provisioner", Run: onServer(contractProvisioner)},
 	)
+}
+
+// onServer adapts a case that needs only the Server.
+func onServer(run func(context.Context, *testing.T, databases.Server)) func(context.Context, *testing.T, ServerUnderTest) {
+	return func(ctx context.Context, t *testing.T, sut ServerUnderTest) { run(ctx, t, sut.Server) }
 }
 
 func role(ctx context.Context, t *testing.T, s databases.Server, name string) databases.RoleState {
@@ -80,6 +97,8 @@ func isEmpty(v any) bool {
 	case []string:
 		return len(v) == 0
 	case []databases.Grant:
+		return len(v) == 0
+	case []databases.TablePrivilege:
 		return len(v) == 0
 	}
 	return false
@@ -171,6 +190,182 @@ func contractHandOver(ctx context.Context, t *testing.T, s databases.Server) {
 	if role(ctx, t, s, "bob-x1y2z3").Exists {
 		t.Error("the dropped role still exists")
 	}
+}
+
+func tablePrivileges(ctx context.Context, t *testing.T, s databases.Server, database, role string) []databases.TablePrivilege {
+	t.Helper()
+	got, err := s.TablePrivileges(ctx, database, role)
+	require.NoError(t, err, "reading the table privileges of "+role+" in "+database)
+	return got
+}
+
+func contractTablePrivileges(ctx context.Context, t *testing.T, sut ServerUnderTest) {
+	s := sut.Server
+	for _, r := range []string{"shop-group", "shop-api"} {
+		require.NoError(t, s.CreateRole(ctx, r, secrets.Value{}), "role "+r)
+	}
+	require.NoError(t, s.CreateRole(ctx, "alice-abc123", secrets.Plain("pw")), "login")
+	require.NoError(t, s.GrantRole(ctx, "shop-api", "alice-abc123"), "alice joins shop-api")
+	require.NoError(t, s.CreateDatabase(ctx, "shop", "shop-group"), "database")
+	require.NoError(t, s.CreateSchema(ctx, "shop", "app", "shop-group"), "schema")
+	sut.CreateTable(t, "shop", "app", "orders")
+	sut.CreateTable(t, "shop", "app", "customers")
+	sut.CreateTable(t, "shop", "public", "notes")
+	selectOnly := []string{"SELECT"}
+
+	t.Run("Refused", func(t *testing.T) {
+		cases := map[string]struct {
+			reason  string
+			call    func() error
+			missing bool // the error wraps ErrMissing; otherwise it must not
+		}{
+			"MissingTable": {"a grant on a table that does not exist", func() error {
+				return s.GrantTable(ctx, "shop", "app", "nosuch", selectOnly, "shop-api")
+			}, true},
+			"MissingSchema": {"a grant in a schema that does not exist", func() error {
+				return s.GrantTable(ctx, "shop", "nowhere", "orders", selectOnly, "shop-api")
+			}, true},
+			"MissingDatabase": {"a grant in a database that does not exist", func() error {
+				return s.GrantTable(ctx, "nowhere", "app", "orders", selectOnly, "shop-api")
+			}, true},
+			"MissingRole": {"a grant to a role that does not exist", func() error {
+				return s.GrantTable(ctx, "shop", "app", "orders", selectOnly, "nobody")
+			}, true},
+			"InvalidPrivilege": {"USAGE is a schema's and a sequence's privilege, not a table's", func() error {
+				return s.GrantTable(ctx, "shop", "app", "orders", []string{"SELECT", "USAGE"}, "shop-api")
+			}, false},
+			"All": {"ALL is not one privilege: the caller names each", func() error {
+				return s.GrantTable(ctx, "shop", "app", "orders", []string{"ALL"}, "shop-api")
+			}, false},
+			"LowerCase": {"privileges are spelled as TablePrivilegeNames spells them", func() error {
+				return s.GrantTable(ctx, "shop", "app", "orders", []string{"select"}, "shop-api")
+			}, false},
+			"SQL": {"a privilege never reaches SQL unchecked", func() error {
+				return s.GrantTable(ctx, "shop", "app", "orders", []string{"SELECT ON ALL TABLES IN SCHEMA app TO PUBLIC; --"}, "shop-api")
+			}, false},
+			"None": {"a grant of no privileges", func() error {
+				return s.GrantTable(ctx, "shop", "app", "orders", nil, "shop-api")
+			}, false},
+			"InvalidPrivilegeOnMissingTable": {"the privileges are checked first", func() error {
+				return s.GrantTable(ctx, "shop", "app", "nosuch", []string{"EXECUTE"}, "shop-api")
+			}, false},
+			"RevokeInvalidPrivilege": {"a revoke checks its privileges too, even on a missing table", func() error {
+				return s.RevokeTable(ctx, "shop", "app", "nosuch", []string{"USAGE"}, "shop-api")
+			}, false},
+		}
+		for name, tc := range cases {
+			t.Run(name, func(t *testing.T) {
+				err := tc.call()
+				switch {
+				case err == nil:
+					t.Errorf("%s: no error", tc.reason)
+				case tc.missing && !errors.Is(err, databases.ErrMissing):
+					t.Errorf("%s: error %v; want it to wrap ErrMissing", tc.reason, err)
+				case !tc.missing && errors.Is(err, databases.ErrMissing):
+					t.Errorf("%s: error %v wraps ErrMissing; want a refusal", tc.reason, err)
+				}
+			})
+		}
+		if got := tablePrivileges(ctx, t, s, "shop", "shop-api"); len(got) != 0 {
+			t.Errorf("refused grants left privileges behind: %v", got)
+		}
+	})
+
+	t.Run("GrantAndList", func(t *testing.T) {
+		grants := []struct {
+			schema, table string
+			privileges    []string
+			to            string
+		}{
+			{"app", "orders", []string{"SELECT", "INSERT"}, "shop-api"},
+			{"app", "orders", []string{"SELECT", "INSERT"}, "shop-api"}, // again: nothing changes
+			{"app", "orders", selectOnly, "shop-api"},                   // a part again: nothing is taken away
+			{"app", "customers", selectOnly, "shop-api"},
+			{"public", "notes", []string{"TRUNCATE", "DELETE"}, "shop-api"},
+			{"app", "orders", []string{"UPDATE"}, "alice-abc123"},
+			{"app", "orders", databases.TablePrivilegeNames, "postgres"}, // the tables' owner: implicit already
+		}
+		for _, g := range grants {
+			require.NoError(t, s.GrantTable(ctx, "shop", g.schema, g.table, g.privileges, g.to), "grant on "+g.schema+"."+g.table+" to "+g.to)
+		}
+		cases := map[string]struct {
+			reason         string
+			database, role string
+			want           []databases.TablePrivilege
+		}{
+			"Grantee": {"what was granted, sorted by schema, table and privilege", "shop", "shop-api", []databases.TablePrivilege{
+				{Schema: "app", Table: "customers", Privilege: "SELECT"},
+				{Schema: "app", Table: "orders", Privilege: "INSERT"},
+				{Schema: "app", Table: "orders", Privilege: "SELECT"},
+				{Schema: "public", Table: "notes", Privilege: "DELETE"},
+				{Schema: "public", Table: "notes", Privilege: "TRUNCATE"},
+			}},
+			"Member": {"only what a member was granted itself, not through its group", "shop", "alice-abc123", []databases.TablePrivilege{
+				{Schema: "app", Table: "orders", Privilege: "UPDATE"},
+			}},
+			"Owner":           {"the owner's implicit privileges are not listed", "shop", "postgres", nil},
+			"DatabaseOwner":   {"owning the database grants nothing on its tables", "shop", "shop-group", nil},
+			"MissingRole":     {"a missing role holds none", "shop", "nobody", nil},
+			"MissingDatabase": {"a missing database has none", "nowhere", "shop-api", nil},
+		}
+		for name, tc := range cases {
+			t.Run(name, func(t *testing.T) {
+				if diff := cmp.Diff(tc.want, tablePrivileges(ctx, t, s, tc.database, tc.role), cmpEmpty); diff != "" {
+					t.Errorf("%s: -want, +got:\n%s", tc.reason, diff)
+				}
+			})
+		}
+	})
+
+	t.Run("Revoke", func(t *testing.T) {
+		revokes := map[string]struct {
+			database, schema, table string
+			privileges              []string
+			from                    string
+		}{
+			"Part":            {"shop", "app", "orders", []string{"INSERT"}, "shop-api"},
+			"NotHeld":         {"shop", "app", "customers", []string{"UPDATE", "REFERENCES"}, "shop-api"},
+			"All":             {"shop", "app", "orders", []string{"UPDATE"}, "alice-abc123"},
+			"MissingTable":    {"shop", "app", "nosuch", selectOnly, "shop-api"},
+			"MissingSchema":   {"shop", "nowhere", "orders", selectOnly, "shop-api"},
+			"MissingDatabase": {"nowhere", "app", "orders", selectOnly, "shop-api"},
+			"MissingRole":     {"shop", "app", "orders", selectOnly, "nobody"},
+		}
+		for name, r := range revokes {
+			require.NoError(t, s.RevokeTable(ctx, r.database, r.schema, r.table, r.privileges, r.from), "revoke "+name)
+		}
+		want := map[string][]databases.TablePrivilege{
+			"shop-api": {
+				{Schema: "app", Table: "customers", Privilege: "SELECT"},
+				{Schema: "app", Table: "orders", Privilege: "SELECT"},
+				{Schema: "public", Table: "notes", Privilege: "DELETE"},
+				{Schema: "public", Table: "notes", Privilege: "TRUNCATE"},
+			},
+			"alice-abc123": nil,
+		}
+		got := map[string][]databases.TablePrivilege{
+			"shop-api": tablePrivileges(ctx, t, s, "shop", "shop-api"), "alice-abc123": tablePrivileges(ctx, t, s, "shop", "alice-abc123"),
+		}
+		if diff := cmp.Diff(want, got, cmpEmpty); diff != "" {
+			t.Errorf("after the revokes: -want, +got:\n%s", diff)
+		}
+	})
+
+	t.Run("HandOverAndDrop", func(t *testing.T) {
+		err := s.DropRole(ctx, "shop-api")
+		require.ErrorContains(t, err, "cannot be dropped because some objects depend on it", "dropping a role that holds table privileges")
+		if !role(ctx, t, s, "shop-api").Exists {
+			t.Fatal("a role that holds table privileges was dropped")
+		}
+		require.NoError(t, s.HandOver(ctx, "shop", "shop-api", "shop-group"), "hand over")
+		if got := tablePrivileges(ctx, t, s, "shop", "shop-api"); len(got) != 0 {
+			t.Errorf("after the hand-over, shop-api still holds %v", got)
+		}
+		require.NoError(t, s.DropRole(ctx, "shop-api"), "drop after the hand-over")
+		if role(ctx, t, s, "shop-api").Exists {
+			t.Error("the dropped role still exists")
+		}
+	})
 }
 
 // contractProvisioner reconciles the same objects with the Provisioner on

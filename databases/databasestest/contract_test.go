@@ -3,6 +3,8 @@ package databasestest_test
 import (
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/databases/databasestest"
 )
@@ -11,10 +13,19 @@ import (
 // one is wrong.
 func TestServerContract(t *testing.T) {
 	t.Run("InMemory", func(t *testing.T) {
-		databasestest.RunServerContract(t, func(*testing.T) databases.Server { return databasestest.NewInMemoryPostgreSQL() })
+		databasestest.RunServerContract(t, func(*testing.T) databasestest.ServerUnderTest {
+			m := databasestest.NewInMemoryPostgreSQL()
+			createTable := func(t *testing.T, database, schema, table string) {
+				t.Helper()
+				if err := m.CreateTable(database, schema, table); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return databasestest.ServerUnderTest{Server: m, CreateTable: createTable}
+		})
 	})
 	t.Run("PostgreSQL", func(t *testing.T) {
-		databasestest.RunServerContract(t, func(t *testing.T) databases.Server {
+		databasestest.RunServerContract(t, func(t *testing.T) databasestest.ServerUnderTest {
 			t.Helper()
 			pg := databasestest.StartPostgreSQL(t)
 			s, err := databases.NewPostgreSQLServer(pg.DSN("postgres"))
@@ -22,7 +33,18 @@ func TestServerContract(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(s.Close)
-			return s
+			createTable := func(t *testing.T, database, schema, table string) {
+				t.Helper()
+				conn, err := pgx.Connect(t.Context(), pg.DSN(database))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer func() { _ = conn.Close(t.Context()) }()
+				if _, err := conn.Exec(t.Context(), "CREATE TABLE "+pgx.Identifier{schema, table}.Sanitize()+" ()"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return databasestest.ServerUnderTest{Server: s, CreateTable: createTable}
 		})
 	})
 }

@@ -1,7 +1,9 @@
 package databasestest
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -12,9 +14,12 @@ import (
 	"github.com/hubkit-dev/hubkit/secrets"
 )
 
-// publicSchemaOwner owns every new database's public schema, as in
-// PostgreSQL 15 and later.
-const publicSchemaOwner = "pg_database_owner"
+// Every new database has the schema publicSchema, owned by
+// publicSchemaOwner as in PostgreSQL 15 and later.
+const (
+	publicSchema      = "public"
+	publicSchemaOwner = "pg_database_owner"
+)
 
 // availableExtensions are the extensions the in-memory server can create:
 // those of PostgreSQL's contrib modules that platforms ask for.
@@ -25,7 +30,8 @@ var availableExtensions = []string{
 
 // An InMemoryPostgreSQL is a databases.Server that keeps a PostgreSQL
 // catalogue in memory: roles with their passwords and memberships,
-// databases with their owners, schemas with their grants, and extensions.
+// databases with their owners, schemas with their grants, tables with
+// their privileges, and extensions.
 // It answers as a real PostgreSQL does (the contract suite, RunServerContract,
 // proves it), including its errors. It is safe for concurrent use.
 type InMemoryPostgreSQL struct {
@@ -50,6 +56,18 @@ type memoryDatabase struct {
 type memorySchema struct {
 	owner  string
 	grants map[grantKey]map[string]bool
+	tables map[string]*memoryTable
+}
+
+// A memoryTable is a table's owner and the privileges granted on it, by
+// role: those of a role that holds none are deleted.
+type memoryTable struct {
+	owner  string
+	grants map[string]map[string]bool
+}
+
+func newMemorySchema(owner string) *memorySchema {
+	return &memorySchema{owner: owner, grants: map[grantKey]map[string]bool{}, tables: map[string]*memoryTable{}}
 }
 
 type grantKey struct{ on, to string }
@@ -148,6 +166,11 @@ func (m *InMemoryPostgreSQL) DropRole(_ context.Context, name string) error {
 			if s.owner == name || slices.ContainsFunc(slices.Collect(maps.Keys(s.grants)), func(k grantKey) bool { return k.to == name }) {
 				return fmt.Errorf("dropping role %q: role %q cannot be dropped because some objects depend on it: schema %s in database %s", name, name, schemaName, dbName)
 			}
+			for tableName, tbl := range s.tables {
+				if tbl.owner == name || len(tbl.grants[name]) > 0 {
+					return fmt.Errorf("dropping role %q: role %q cannot be dropped because some objects depend on it: privileges for table %s.%s in database %s", name, name, schemaName, tableName, dbName)
+				}
+			}
 		}
 	}
 	delete(m.roles, name)
@@ -157,8 +180,8 @@ func (m *InMemoryPostgreSQL) DropRole(_ context.Context, name string) error {
 	return nil
 }
 
-// HandOver gives the schemas from owns in database to to, and revokes what
-// from was granted there.
+// HandOver gives the schemas and tables from owns in database to to, and
+// revokes what from was granted there.
 func (m *InMemoryPostgreSQL) HandOver(_ context.Context, database, from, to string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -180,6 +203,12 @@ func (m *InMemoryPostgreSQL) HandOver(_ context.Context, database, from, to stri
 			if k.to == from {
 				delete(s.grants, k)
 			}
+		}
+		for _, tbl := range s.tables {
+			if tbl.owner == from {
+				tbl.owner = to
+			}
+			delete(tbl.grants, from)
 		}
 	}
 	return nil
@@ -222,7 +251,7 @@ func (m *InMemoryPostgreSQL) CreateDatabase(_ context.Context, name, owner strin
 		return missing("creating database %q: role %q", name, owner)
 	}
 	m.databases[name] = &memoryDatabase{owner: owner, extensions: map[string]bool{},
-		schemas: map[string]*memorySchema{"public": {owner: publicSchemaOwner, grants: map[grantKey]map[string]bool{}}}}
+		schemas: map[string]*memorySchema{publicSchema: newMemorySchema(publicSchemaOwner)}}
 	return nil
 }
 
@@ -246,7 +275,7 @@ func (m *InMemoryPostgreSQL) CreateSchema(_ context.Context, database, schema, o
 		return missing("creating schema %q: role %q", schema, owner)
 	}
 	if _, ok := db.schemas[schema]; !ok {
-		db.schemas[schema] = &memorySchema{owner: owner, grants: map[grantKey]map[string]bool{}}
+		db.schemas[schema] = newMemorySchema(owner)
 	}
 	return nil
 }
@@ -294,5 +323,131 @@ func (m *InMemoryPostgreSQL) CreateExtension(_ context.Context, database, name s
 		return missing("creating extension %q: extension %q is not available, its control file", name, name)
 	}
 	db.extensions[name] = true
+	return nil
+}
+
+// CreateTable creates an empty table schema.table in database, owned by
+// the administrator, as a test would through SQL: a Server creates no
+// tables, it only grants on them. It is not part of databases.Server.
+// ErrMissing if the database or schema does not exist, ErrExists if the
+// table does.
+func (m *InMemoryPostgreSQL) CreateTable(database, schema, table string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	db, ok := m.databases[database]
+	if !ok {
+		return missing("creating table %q.%q: database %q", schema, table, database)
+	}
+	s, ok := db.schemas[schema]
+	if !ok {
+		return missing("creating table %q.%q: schema %q", schema, table, schema)
+	}
+	if _, ok := s.tables[table]; ok {
+		return fmt.Errorf("creating table %q.%q: relation %q %w", schema, table, table, databases.ErrExists)
+	}
+	s.tables[table] = &memoryTable{owner: m.admin, grants: map[string]map[string]bool{}}
+	return nil
+}
+
+// checkTablePrivileges refuses, as PostgreSQLServer does, an empty list
+// and any word not in databases.TablePrivilegeNames.
+func checkTablePrivileges(privileges []string) error {
+	if len(privileges) == 0 {
+		return errors.New("no privileges named")
+	}
+	for _, p := range privileges {
+		if !slices.Contains(databases.TablePrivilegeNames, p) {
+			return fmt.Errorf("%q is not a table privilege", p)
+		}
+	}
+	return nil
+}
+
+// table returns schema.table in database (ErrMissing, naming what is
+// missing, if any of them does not exist).
+func (m *InMemoryPostgreSQL) table(database, schema, table string) (*memoryTable, error) {
+	db, ok := m.databases[database]
+	if !ok {
+		return nil, missing("database %q", database)
+	}
+	s, ok := db.schemas[schema]
+	if !ok {
+		return nil, missing("schema %q", schema)
+	}
+	tbl, ok := s.tables[table]
+	if !ok {
+		return nil, missing("relation %q.%q", schema, table)
+	}
+	return tbl, nil
+}
+
+// TablePrivileges lists the privileges role was granted on tables of
+// database, sorted by schema, table, privilege.
+func (m *InMemoryPostgreSQL) TablePrivileges(_ context.Context, database, role string) ([]databases.TablePrivilege, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	db, ok := m.databases[database]
+	if !ok {
+		return nil, nil
+	}
+	var privileges []databases.TablePrivilege
+	for schemaName, s := range db.schemas {
+		for tableName, tbl := range s.tables {
+			if tbl.owner == role {
+				continue // an owner's own privileges are implicit
+			}
+			for p := range tbl.grants[role] {
+				privileges = append(privileges, databases.TablePrivilege{Schema: schemaName, Table: tableName, Privilege: p})
+			}
+		}
+	}
+	slices.SortFunc(privileges, func(a, b databases.TablePrivilege) int {
+		return cmp.Or(cmp.Compare(a.Schema, b.Schema), cmp.Compare(a.Table, b.Table), cmp.Compare(a.Privilege, b.Privilege))
+	})
+	return privileges, nil
+}
+
+// GrantTable grants privileges on schema.table to role.
+func (m *InMemoryPostgreSQL) GrantTable(_ context.Context, database, schema, table string, privileges []string, role string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := checkTablePrivileges(privileges); err != nil {
+		return fmt.Errorf("granting on table %q.%q in database %q to %q: %w", schema, table, database, role, err)
+	}
+	tbl, err := m.table(database, schema, table)
+	if err != nil {
+		return fmt.Errorf("granting on table %q.%q to %q: %w", schema, table, role, err)
+	}
+	if _, ok := m.roles[role]; !ok {
+		return missing("granting on table %q.%q to %q: role %q", schema, table, role, role)
+	}
+	if role == tbl.owner {
+		return nil // an owner's own privileges are implicit
+	}
+	if tbl.grants[role] == nil {
+		tbl.grants[role] = map[string]bool{}
+	}
+	for _, p := range privileges {
+		tbl.grants[role][p] = true
+	}
+	return nil
+}
+
+// RevokeTable revokes privileges on schema.table from role.
+func (m *InMemoryPostgreSQL) RevokeTable(_ context.Context, database, schema, table string, privileges []string, role string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := checkTablePrivileges(privileges); err != nil {
+		return fmt.Errorf("revoking on table %q.%q in database %q from %q: %w", schema, table, database, role, err)
+	}
+	// A missing database, schema, table or role holds nothing to revoke.
+	if tbl, err := m.table(database, schema, table); err == nil {
+		for _, p := range privileges {
+			delete(tbl.grants[role], p)
+		}
+		if len(tbl.grants[role]) == 0 {
+			delete(tbl.grants, role)
+		}
+	}
 	return nil
 }
