@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hubkit-dev/hubkit/databases"
+	"github.com/hubkit-dev/hubkit/dataservices"
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/crs"
 	"github.com/hubkit-dev/hubkit/hub/workloads"
@@ -39,6 +40,7 @@ var domains = []hub.Domain{
 	secrets.Domain,
 	databases.Domain,
 	objectstore.Domain,
+	dataservices.Domain,
 }
 
 // Domains returns every domain's registry entry.
@@ -123,6 +125,7 @@ type Platform struct {
 	workloads   *workloads.Client
 	databases   *databases.Client
 	objectStore *objectstore.Client
+	data        *dataservices.Client
 	crs         *crs.Client
 }
 
@@ -133,6 +136,7 @@ type settings struct {
 	secretsOpts     []secrets.Option
 	databasesOpts   []databases.Option
 	objectStoreOpts []objectstore.Option
+	dataOpts        []dataservices.Option
 	crsOpts         []crs.Option
 }
 
@@ -171,6 +175,13 @@ func WithCustomResources(opts ...crs.Option) Option {
 // WithObjectStore passes options to the object store client.
 func WithObjectStore(opts ...objectstore.Option) Option {
 	return func(s *settings) { s.objectStoreOpts = append(s.objectStoreOpts, opts...) }
+}
+
+// WithDataServices passes options to the data services client; the
+// databases options of WithDatabases reach it too, for the Secrets of
+// PostgREST services over databases users.
+func WithDataServices(opts ...dataservices.Option) Option {
+	return func(s *settings) { s.dataOpts = append(s.dataOpts, opts...) }
 }
 
 // New returns a Platform over the cluster cfg points at, with a scheme of
@@ -227,6 +238,7 @@ func wrap(c *hub.Client, s settings) *Platform {
 		workloads:   workloads.NewClient(c),
 		databases:   databases.NewClient(c, s.databasesOpts...),
 		objectStore: objectstore.NewClient(c, s.objectStoreOpts...),
+		data:        dataservices.NewClient(c, append([]dataservices.Option{dataservices.WithDatabases(s.databasesOpts...)}, s.dataOpts...)...),
 		crs:         crs.NewClient(c, s.crsOpts...),
 	}
 }
@@ -262,3 +274,7 @@ func (p *Platform) CustomResources() *crs.Client { return p.crs }
 
 // ObjectStore returns the client of buckets, policies and users.
 func (p *Platform) ObjectStore() *objectstore.Client { return p.objectStore }
+
+// DataServices returns the client of PostgREST services and Dremio REST
+// servers.
+func (p *Platform) DataServices() *dataservices.Client { return p.data }

@@ -66,6 +66,18 @@ func (rs Results) Changed() []client.Object {
 	return changed
 }
 
+// ResultOf returns the first of rs whose child is a T (a *appsv1.Deployment,
+// say), with the child as a T; false when there is none.
+func ResultOf[T client.Object](rs Results) (T, Operation, bool) {
+	for _, r := range rs {
+		if child, ok := r.Object.(T); ok {
+			return child, r.Operation, true
+		}
+	}
+	var none T
+	return none, "", false
+}
+
 // Ensure makes the desired children of owner exist as desired. Each child
 // gets owner as its controller owner reference (so that deleting owner
 // deletes it) and the owner's namespace when it is namespaced and names

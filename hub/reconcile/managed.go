@@ -62,6 +62,11 @@ type Outcome struct {
 	Err error
 	// Details are what the External observed and applied.
 	Details Details
+	// Children are what Ensure did to each child ManagedKind.Children
+	// rendered, with the child as the cluster has it when it was left
+	// unchanged (its status too: a Deployment's ready replicas), as applied
+	// otherwise; nil when the children were not applied.
+	Children Results
 }
 
 // Message returns what a status message should say: the waiting reason,
@@ -325,7 +330,9 @@ func (m *Managed[T]) converge(ctx context.Context, log logr.Logger, obj T, ext E
 		if err != nil {
 			return fail("rendering the children", err)
 		}
-		if _, err := Ensure(ctx, m.hub, obj, children...); err != nil {
+		results, err := Ensure(ctx, m.hub, obj, children...)
+		outcome.Children = results
+		if err != nil {
 			return fail("applying the children", err)
 		}
 	}

@@ -47,7 +47,6 @@ func demoObjects(namespace string) []client.Object {
 		}}
 	}
 	return []client.Object{
-		service("postgrest-analytics", map[string]string{hub.ManagedByLabel: "postgrest-operator", "app.kubernetes.io/name": "Postgrest"}, 3000, 3000),
 		service("jupyter", map[string]string{"app.kubernetes.io/part-of": "coder", "app.kubernetes.io/type": "service"}, 80, 8888),
 		service("classifier", map[string]string{"nuclio.io/class": "function"}, 8080, 8080),
 		deployment("jupyter", "jupyter/base-notebook:2026.01", 1),

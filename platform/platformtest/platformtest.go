@@ -14,6 +14,8 @@ import (
 
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/databases/databasestest"
+	"github.com/hubkit-dev/hubkit/dataservices"
+	"github.com/hubkit-dev/hubkit/dataservices/dataservicestest"
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/objectstore"
@@ -24,18 +26,31 @@ import (
 // simulators gives every domain with kinds of its own its simulated
 // operator, by domain name. A new domain with CRDs adds its own here (a
 // test fails until it does).
-var simulators = map[string]func() hubtest.Simulator{
-	databases.Domain.Name:   func() hubtest.Simulator { return databasestest.NewOperator() },
-	objectstore.Domain.Name: func() hubtest.Simulator { return objectstoretest.NewOperator() },
+var simulators = map[string]func(shared *systems) hubtest.Simulator{
+	databases.Domain.Name: func(shared *systems) hubtest.Simulator {
+		op := databasestest.NewOperator()
+		op.Server = shared.postgres
+		return op
+	},
+	objectstore.Domain.Name:  func(*systems) hubtest.Simulator { return objectstoretest.NewOperator() },
+	dataservices.Domain.Name: func(shared *systems) hubtest.Simulator { return dataservicestest.NewOperator(shared.postgres) },
+}
+
+// systems are the in-memory external systems several simulators share: the
+// PostgreSQL the databases operator provisions is the one PostgREST
+// services run on.
+type systems struct {
+	postgres *databasestest.InMemoryPostgreSQL
 }
 
 // Simulators returns the simulated upstream operators of every domain, in
 // the platform's order, for a hubtest fake cluster.
 func Simulators() []hubtest.Simulator {
+	shared := &systems{postgres: databasestest.NewInMemoryPostgreSQL()}
 	var sims []hubtest.Simulator
 	for _, d := range platform.Domains() {
 		if sim, ok := simulators[d.Name]; ok {
-			sims = append(sims, sim())
+			sims = append(sims, sim(shared))
 		}
 	}
 	return sims

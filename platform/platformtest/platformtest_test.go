@@ -19,6 +19,7 @@ import (
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
+	"github.com/hubkit-dev/hubkit/hub/workloads"
 	"github.com/hubkit-dev/hubkit/platform"
 	"github.com/hubkit-dev/hubkit/platform/platformtest"
 )
@@ -41,8 +42,16 @@ func TestEmbeddedDemo(t *testing.T) {
 	if s, err := p.Secrets().List(ctx); err != nil || len(s) < 2 {
 		t.Errorf("secrets = %d, %v", len(s), err)
 	}
-	if d, err := p.Workloads().Deployments(ctx); err != nil || len(d) != 2 || d[0].Available != 1 {
-		t.Errorf("deployments = %+v, %v; want two available", d, err)
+	if d, err := p.Workloads().Deployments(ctx); err != nil || len(d) != 4 || slices.ContainsFunc(d, func(d workloads.DeploymentInfo) bool { return d.Available != 1 }) {
+		t.Errorf("deployments = %+v, %v; want four available: two workspaces, the PostgREST and Dremio services'", d, err)
+	}
+	postgrest, err := p.DataServices().GetPostgrest(ctx, "analytics")
+	if err != nil || !postgrest.Readiness().Ready {
+		t.Errorf("the demo PostgREST service = %+v, %v; want it Running through the simulated operator", postgrest, err)
+	}
+	dremio, err := p.DataServices().GetDremioRestServer(ctx, "lake-api")
+	if err != nil || !dremio.Readiness().Ready {
+		t.Errorf("the demo Dremio REST server = %+v, %v; want it Running through the simulated operator", dremio, err)
 	}
 	u, err := p.Databases().GetUser(ctx, "dashboard")
 	if err != nil || !u.Readiness().Ready {

@@ -103,11 +103,11 @@ func TestListsPageAndSort(t *testing.T) {
 		want   []string
 		total  float64
 	}{
-		"Services":      {reason: "Services through DigitalHub's default selector.", path: "/api/k8s_service", want: []string{"classifier", "jupyter", "postgrest-analytics"}, total: 3},
-		"Deployments":   {reason: "Deployments, sorted by id.", path: "/api/k8s_deployment", want: []string{"jupyter", "vscode"}, total: 2},
-		"SortDesc":      {reason: "sort=id,DESC reverses.", path: "/api/k8s_deployment?sort=id,DESC", want: []string{"vscode", "jupyter"}, total: 2},
+		"Services":      {reason: "Services through DigitalHub's default selector.", path: "/api/k8s_service", want: []string{"classifier", "dremiorestserver-lake-api", "jupyter", "postgrest-analytics"}, total: 4},
+		"Deployments":   {reason: "Deployments, sorted by id.", path: "/api/k8s_deployment", want: []string{"dremiorestserver-lake-api", "jupyter", "postgrest-analytics", "vscode"}, total: 4},
+		"SortDesc":      {reason: "sort=id,DESC reverses.", path: "/api/k8s_deployment?sort=id,DESC", want: []string{"vscode", "postgrest-analytics", "jupyter", "dremiorestserver-lake-api"}, total: 4},
 		"SortByPath":    {reason: "sort takes a dotted field path.", path: "/api/k8s_pvc?sort=metadata.name,DESC", want: []string{"scratch", "datasets"}, total: 2},
-		"Paging":        {reason: "size and page select a page.", path: "/api/k8s_service?size=2&page=1", want: []string{"postgrest-analytics"}, total: 3},
+		"Paging":        {reason: "size and page select a page.", path: "/api/k8s_service?size=3&page=1", want: []string{"postgrest-analytics"}, total: 4},
 		"IDFilter":      {reason: "id filters, comma lists allowed.", path: "/api/k8s_service?id=jupyter,classifier", want: []string{"classifier", "jupyter"}, total: 2},
 		"PVCs":          {reason: "Claims with the managed-by label.", path: "/api/k8s_pvc", want: []string{"datasets", "scratch"}, total: 2},
 		"StorageClass":  {reason: "Storage classes.", path: "/api/k8s_storageclass", want: []string{"local-nvme", "standard"}, total: 2},
