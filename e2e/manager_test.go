@@ -8,6 +8,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	"sigs.k8s.io/e2e-framework/pkg/envconf"
@@ -30,7 +31,12 @@ func runManager(ctx context.Context, t *testing.T, cfg *envconf.Config, scheme *
 	if err != nil {
 		t.Fatal(err)
 	}
-	mgr, err := ctrl.NewManager(kc.RESTConfig(), ctrl.Options{Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0"})
+	// Each feature runs its own manager in this one process: the same
+	// controller may run in two of them, one after the other.
+	mgr, err := ctrl.NewManager(kc.RESTConfig(), ctrl.Options{
+		Scheme: scheme, Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0",
+		Controller: config.Controller{SkipNameValidation: new(true)},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

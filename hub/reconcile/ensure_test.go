@@ -230,3 +230,35 @@ func TestEnsureFailsChildrenIndependently(t *testing.T) {
 		}
 	}
 }
+
+func TestResultOf(t *testing.T) {
+	deployment := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "api"}, Status: appsv1.DeploymentStatus{ReadyReplicas: 1}}
+	results := reconcile.Results{
+		{Object: &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "api"}}, Operation: reconcile.OperationCreated},
+		{Object: deployment, Operation: reconcile.OperationUnchanged},
+		{Object: &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "second"}}, Operation: reconcile.OperationUpdated},
+	}
+	cases := map[string]struct {
+		reason  string
+		results reconcile.Results
+		want    string
+		op      reconcile.Operation
+		found   bool
+	}{
+		"First": {reason: "The first child of the type is returned, with what Ensure did to it.", results: results, want: "api", op: reconcile.OperationUnchanged, found: true},
+		"None":  {reason: "No child of the type: not found.", results: results[:1], found: false},
+		"Empty": {reason: "No results at all: not found, no panic.", results: nil, found: false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, op, found := reconcile.ResultOf[*appsv1.Deployment](tc.results)
+			name := ""
+			if found {
+				name = got.Name
+			}
+			if diff := cmp.Diff([]any{tc.want, tc.op, tc.found}, []any{name, op, found}); diff != "" {
+				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
