@@ -3,13 +3,13 @@ package databases
 import (
 	"context"
 	"flag"
-	"fmt"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/reconcile"
 )
 
 // Domain is the databases domain's registry entry: its types and CRDs, the
@@ -80,15 +80,7 @@ func (s *reconcilerSettings) SetupWithManager(mgr manager.Manager, c *hub.Client
 		return err
 	}
 	// Close the PostgreSQL connections when the manager stops.
-	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error {
-		<-ctx.Done()
-		p.Close()
-		return nil
-	})); err != nil {
-		p.Close()
-		return fmt.Errorf("databases: %w", err)
-	}
-	return p.SetupWithManager(mgr)
+	return reconcile.SetupClosing(mgr, p.SetupWithManager, p.Close)
 }
 
 // checkPostgres makes CreateDatabase's checks on a Postgres resource

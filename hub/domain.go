@@ -65,10 +65,14 @@ type Kind struct {
 }
 
 // A Column is one column of a list: a header and the field path of the
-// value it shows ("spec.database").
+// value it shows ("spec.database"), or the function that computes it from
+// an object of the Kind's type (the URL a service is reached at).
 type Column struct {
 	Header string
 	Path   string
+	// Value computes the value when no field holds it; it gets an object
+	// of the Kind's Object type.
+	Value func(obj client.Object) string
 }
 
 // Reconcilers are a domain's reconcilers and their settings, as an operator
