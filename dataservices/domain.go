@@ -14,6 +14,7 @@ import (
 
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/reconcile"
 	"github.com/hubkit-dev/hubkit/secrets"
 )
 
@@ -30,13 +31,21 @@ var Domain = hub.Domain{
 			ID: "postgrests.operator.postgrest.org", Title: "PostgREST services", Object: &Postgrest{},
 			Columns: []hub.Column{
 				{Header: "Schema", Path: "spec.schema"}, {Header: "Tables", Path: "spec.tables"}, {Header: "Role", Path: "status.generatedAnonRole"},
+				{Header: "Service URL", Value: func(obj client.Object) string {
+					return ServiceURL(PostgrestObjectName(obj.GetName()), obj.GetNamespace())
+				}},
 			},
 			SecretFields: []string{"spec.connection.password"},
 			Check:        hub.CheckOf(checkPostgrestObject),
 		},
 		{
 			ID: "dremiorestservers.operator.dremiorestserver.com", Title: "Dremio REST servers", Object: &DremioRestServer{},
-			Columns:      []hub.Column{{Header: "Tables", Path: "spec.tables"}, {Header: "Host", Path: "spec.connection.host"}},
+			Columns: []hub.Column{
+				{Header: "Tables", Path: "spec.tables"}, {Header: "Host", Path: "spec.connection.host"},
+				{Header: "Service URL", Value: func(obj client.Object) string {
+					return ServiceURL(DremioObjectName(obj.GetName()), obj.GetNamespace())
+				}},
+			},
 			SecretFields: []string{"spec.connection.password"},
 			Check:        hub.CheckOf(checkDremioObject),
 		},
@@ -171,13 +180,5 @@ func (s *reconcilerSettings) SetupWithManager(mgr manager.Manager, c *hub.Client
 		return err
 	}
 	// Close the PostgreSQL connections when the manager stops.
-	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error {
-		<-ctx.Done()
-		p.Close()
-		return nil
-	})); err != nil {
-		p.Close()
-		return fmt.Errorf("dataservices: %w", err)
-	}
-	return p.SetupWithManager(mgr)
+	return reconcile.SetupClosing(mgr, p.SetupWithManager, p.Close)
 }
