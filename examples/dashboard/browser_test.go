@@ -28,8 +28,9 @@ const envChromium = "HUBKIT_CHROMIUM"
 // Secrets, create a user through the New user form, edit the database
 // through the form pre-filled from it (the API's refusal next to its
 // field first), delete the user; delete a custom resource from its own
-// page and land on its list. Screenshots, of the whole page, go to
-// _output/browser/.
+// page and land on its list; the object store's and the Settings' forms;
+// the data services' forms (dataServiceSteps). Screenshots, of the whole
+// page, go to _output/browser/.
 func TestInABrowser(t *testing.T) {
 	browser := os.Getenv(envChromium)
 	if browser == "" {
@@ -101,6 +102,7 @@ func TestInABrowser(t *testing.T) {
 
 	var decoded, nameMismatch, labelsError, generalError, databaseError string
 	var s3 objectStoreSeen
+	var data dataServicesSeen
 	var secretLink, analystPrivileges, schemasError, editedJSON, listURL, sellerPrivileges, sellerState, salesJSON string
 	var reportingListed bool
 	err = chromedp.Run(tab,
@@ -290,6 +292,7 @@ func TestInABrowser(t *testing.T) {
 		chromedp.WaitVisible(`pre.object`),
 		chromedp.Text(`pre.object`, &s3.schemaJSON),
 		screenshot("19-settings-stored"),
+		dataServiceSteps(base, screenshot, &data),
 	)
 	if err != nil {
 		t.Fatalf("driving the dashboard: %v", err)
@@ -310,6 +313,7 @@ func TestInABrowser(t *testing.T) {
 		t.Errorf("the error next to spec.database is %q, want the API's refusal of the database %q", databaseError, "nowhere")
 	}
 	s3.check(t)
+	data.check(t)
 	if secretLink != "/ui/k8s_secret/dashboard-dashboard" {
 		t.Errorf("the user dashboard links its Secret as %q, want /ui/k8s_secret/dashboard-dashboard", secretLink)
 	}
@@ -367,5 +371,97 @@ func (s objectStoreSeen) check(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"datasets-rw", "models-ro"}, s.trainerPicked); diff != "" || !strings.Contains(s.trainerJSON, `"models-ro"`) {
 		t.Errorf("the user trainer, made with two policies picked, shows %s; its page picks -want, +got:\n%s", s.trainerJSON, diff)
+	}
+}
+
+// dataServicesSeen is what the browser saw of the data services' forms.
+type dataServicesSeen struct {
+	// What the PostgREST form showed: the error next to the tables while
+	// an anonRole was typed too, the object made, its page's Service URL
+	// and grants picked, and whether it is still listed once deleted.
+	tablesError, postgrestJSON, serviceURL string
+	grantsPicked                           []string
+	deletedListed                          bool
+	// The new Dremio REST server's row in its list.
+	dremioRow string
+}
+
+// dataServiceSteps drives the data services' forms: a PostgREST service
+// over tables with the grants SELECT and INSERT picked and its connection
+// by a Secret, refused while it names an anonRole too, then made, its
+// page showing its Service URL, deleted from its page; a Dremio REST
+// server made through its form and listed.
+func dataServiceSteps(base string, screenshot func(string) chromedp.Action, seen *dataServicesSeen) chromedp.Tasks {
+	const postgrest, dremio = "ui/postgrests.operator.postgrest.org", "ui/dremiorestservers.operator.dremiorestserver.com"
+	return chromedp.Tasks{
+		chromedp.Navigate(base + postgrest),
+		chromedp.WaitVisible(`form.create select[data-path="spec.grants"]`),
+		chromedp.SetValue(`form.create input[data-path="metadata.name"]`, "orders-api"),
+		chromedp.SetValue(`form.create input[data-path="spec.schema"]`, "public"),
+		chromedp.SetValue(`form.create input[data-path="spec.anonRole"]`, "analytics-reader"),
+		chromedp.SetValue(`form.create input[data-path="spec.tables"]`, "orders, customers"),
+		chromedp.Evaluate(`for (const o of document.querySelector('form.create select[data-path="spec.grants"]').options) o.selected = o.value === "SELECT" || o.value === "INSERT"`, nil),
+		chromedp.SetValue(`form.create select[data-path="spec.connection.secretName"]`, "dashboard-dashboard"),
+		screenshot("20-postgrest-form"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`form.create .field-error[data-error-for="spec.tables"]`),
+		chromedp.Text(`form.create .field-error[data-error-for="spec.tables"]`, &seen.tablesError),
+		screenshot("21-postgrest-form-error"),
+		// SetValue cannot empty a field.
+		chromedp.Evaluate(`document.querySelector('form.create input[data-path="spec.anonRole"]').value = ""`, nil),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`tr[data-id="orders-api"]`),
+		screenshot("22-postgrest-created"),
+		chromedp.Navigate(base + postgrest + "/orders-api"),
+		chromedp.WaitVisible(`form.edit select[data-path="spec.grants"]`),
+		chromedp.Text(`p.service code`, &seen.serviceURL),
+		chromedp.Text(`pre.object`, &seen.postgrestJSON),
+		chromedp.Evaluate(`Array.from(document.querySelector('form.edit select[data-path="spec.grants"]').selectedOptions, (o) => o.value)`, &seen.grantsPicked),
+		screenshot("23-postgrest-page"),
+		chromedp.Click(`.heading button[data-delete]`),
+		chromedp.WaitVisible(`form.create select[data-path="spec.grants"]`),
+		chromedp.WaitVisible(`tr[data-id="analytics"]`),
+		chromedp.Evaluate(`document.querySelector('tr[data-id="orders-api"]') !== null`, &seen.deletedListed),
+		chromedp.Navigate(base + dremio),
+		chromedp.WaitVisible(`form.create input[data-path="spec.tables"]`),
+		chromedp.SetValue(`form.create input[data-path="metadata.name"]`, "sales-api"),
+		chromedp.SetValue(`form.create input[data-path="spec.tables"]`, "lake.sales,lake.orders"),
+		chromedp.SetValue(`form.create input[data-path="spec.connection.host"]`, "dremio.dremio.svc"),
+		chromedp.SetValue(`form.create input[data-path="spec.connection.user"]`, "reporter"),
+		chromedp.SetValue(`form.create input[data-path="spec.connection.password"]`, "reporter-password"),
+		screenshot("24-dremio-form"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`tr[data-id="sales-api"]`),
+		chromedp.Text(`tr[data-id="sales-api"]`, &seen.dremioRow),
+		screenshot("25-dremio-created"),
+	}
+}
+
+// check checks what the browser saw of the data services' forms.
+func (s dataServicesSeen) check(t *testing.T) {
+	t.Helper()
+	if !strings.Contains(s.tablesError, "anonRole") {
+		t.Errorf("a PostgREST service with an anonRole and tables: the error next to spec.tables is %q, want the API's refusal of both", s.tablesError)
+	}
+	grants := strings.Contains(s.postgrestJSON, `"grants": "SELECT,INSERT"`) || strings.Contains(s.postgrestJSON, `"grants": "INSERT,SELECT"`)
+	for _, want := range []string{`"orders"`, `"customers"`, `"secretName": "dashboard-dashboard"`, `"port": 5432`} {
+		if !grants || !strings.Contains(s.postgrestJSON, want) || strings.Contains(s.postgrestJSON, `"anonRole"`) {
+			t.Errorf("the PostgREST service made with tables, SELECT and INSERT picked and the Secret dashboard-dashboard lacks %s or its grants as one string, or has an anonRole:\n%s", want, s.postgrestJSON)
+			break
+		}
+	}
+	if diff := cmp.Diff([]string{"SELECT", "INSERT"}, s.grantsPicked); diff != "" {
+		t.Errorf("the PostgREST service's page picks other grants: -want, +got:\n%s", diff)
+	}
+	if s.serviceURL != "http://postgrest-orders-api.demo.svc:3000" {
+		t.Errorf("the PostgREST service's page shows the Service %q, want http://postgrest-orders-api.demo.svc:3000", s.serviceURL)
+	}
+	if s.deletedListed {
+		t.Errorf("the PostgREST service deleted from its page is still listed")
+	}
+	for _, want := range []string{"lake.sales,lake.orders", "dremio.dremio.svc", "http://dremiorestserver-sales-api.demo.svc:3000"} {
+		if !strings.Contains(s.dremioRow, want) {
+			t.Errorf("the new Dremio REST server's row %q lacks %s", s.dremioRow, want)
+		}
 	}
 }

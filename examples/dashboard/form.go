@@ -89,6 +89,13 @@ type formField struct {
 	Note string
 	// Options are an enum's values, for a select.
 	Options []string
+	// NoneLabel is the text of the empty option of a select that is not
+	// required; empty is "(none)".
+	NoneLabel string
+	// Join, on a multiple select, sends the items picked as one string
+	// joined by it ("SELECT,INSERT"), for a field that is a string listing
+	// them; empty sends a list.
+	Join string
 	// Pattern, MinLength and MaxLength check a string; Min, Max and Step a
 	// number. Empty when the schema sets none.
 	Pattern, MinLength, MaxLength string
@@ -532,7 +539,7 @@ func fillFields(fields []formField, obj map[string]any) []formField {
 				f.Default = out.String()
 			}
 		case multiSelectField:
-			f.Default = valueText(listField, v)
+			f.Default = pickedText(*f, v)
 			for item := range strings.SplitSeq(f.Default, listSeparator) {
 				if item != "" && !slices.Contains(f.Options, item) {
 					f.Options = append(slices.Clip(f.Options), item)
@@ -546,6 +553,34 @@ func fillFields(fields []formField, obj map[string]any) []formField {
 		}
 	}
 	return out
+}
+
+// pickedText returns the items of v a multiple select picks, as its
+// Default holds them: a list's items or, when the select joins its items
+// (Join), the items of the string v, trimmed, each spelt as the option it
+// names whatever its case ("select" picks SELECT).
+func pickedText(f formField, v any) string {
+	if f.Join == "" {
+		return valueText(listField, v)
+	}
+	text, ok := v.(string)
+	if !ok {
+		return ""
+	}
+	var items []string
+	for item := range strings.SplitSeq(text, f.Join) {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if i := slices.IndexFunc(f.Options, func(o string) bool { return strings.EqualFold(o, item) }); i >= 0 {
+			item = f.Options[i]
+		}
+		if !slices.Contains(items, item) {
+			items = append(items, item)
+		}
+	}
+	return strings.Join(items, listSeparator)
 }
 
 // markSecret marks the fields at paths, and those under them, secret.

@@ -349,6 +349,7 @@ func TestFillFields(t *testing.T) {
 		{Path: "spec.quota", Label: "quota", Kind: sizeField, Type: typeInteger, Units: sizeUnits, Unit: defaultSizeUnit},
 		{Path: "spec.policies", Label: "policies", Kind: multiSelectField, Type: typeString, Options: []string{"read", "write"}},
 		{Path: "spec.content", Label: "content", Kind: jsonTextField, Type: typeString},
+		{Path: "spec.grants", Label: "grants", Kind: multiSelectField, Type: typeString, Options: []string{"SELECT", "INSERT"}, Join: ","},
 	}
 	cases := map[string]struct {
 		reason string
@@ -363,12 +364,14 @@ func TestFillFields(t *testing.T) {
 					"database": "warehouse", "replicas": int64(3), "dropOnDelete": true, "schemas": []any{"raw", "curated"},
 					"tier": "huge", "secretKey": "*************", "labels": map[string]any{"team": "data"},
 					"quota": int64(3 << 20), "policies": []any{"write", "gone"}, "content": `{"Version":"2012-10-17"}`,
+					"grants": " insert,SELECT,,Insert, ALL ",
 				},
 			},
 			want: map[string]string{
 				"metadata.name": "analytics", "spec.database": "warehouse", "spec.replicas": "3", "spec.dropOnDelete": "true",
 				"spec.schemas": "raw, curated", "spec.tier": "huge", "spec.secretKey": "", "spec.labels": "{\n  \"team\": \"data\"\n}",
 				"spec.quota": "3", "spec.policies": "write, gone", "spec.content": "{\n  \"Version\": \"2012-10-17\"\n}",
+				"spec.grants": "INSERT, SELECT, ALL",
 			},
 		},
 		"Missing": {
@@ -415,6 +418,13 @@ func TestFillFields(t *testing.T) {
 	}
 	if policies.Picked("read") || !policies.Picked("write") || !policies.Picked("gone") {
 		t.Errorf("the multiple select picks %q, want write and gone", policies.Default)
+	}
+	grants := fillFields(fields, map[string]any{"spec": map[string]any{"grants": "select, ALL"}})[11]
+	if diff := cmp.Diff([]string{"SELECT", "INSERT", "ALL"}, grants.Options); diff != "" || !grants.Picked("SELECT") || grants.Picked("INSERT") || !grants.Picked("ALL") {
+		t.Errorf("a multiple select joining its items (%q picked) reads them from the string, as its options spell them, and offers those it lacks: -want, +got:\n%s", grants.Default, diff)
+	}
+	if got := fillFields(fields, map[string]any{"spec": map[string]any{"grants": []any{"SELECT"}}})[11].Default; got != "" {
+		t.Errorf("a multiple select joining its items picks %q from a list, want nothing: the field is a string", got)
 	}
 }
 

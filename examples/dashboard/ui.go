@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/crs"
@@ -70,7 +71,10 @@ type view struct {
 	// create form on a list page, the edit form on a detail page.
 	Fields   []formField
 	Database *databaseView // a database's users, on its page
-	Error    string
+	// Service is the URL a data service is reached at inside the cluster,
+	// on its page.
+	Service string
+	Error   string
 }
 
 type navItem struct{ ID, Label string }
@@ -176,7 +180,7 @@ func (s *server) rows(ctx context.Context, p *platform.Platform, entity string) 
 	for _, u := range pg.Items {
 		cells := []string{u.GetName()}
 		for _, c := range kind.Columns {
-			cells = append(cells, fieldText(u, c.Path))
+			cells = append(cells, columnText(kind, c, u))
 		}
 		cells = append(cells, readinessOf(kind, u).State, age(u.GetCreationTimestamp().Time))
 		rows = append(rows, row{u.GetName(), cells})
@@ -201,16 +205,43 @@ func fieldText(u *unstructured.Unstructured, path string) string {
 	return fmt.Sprint(v)
 }
 
+// columnText shows u in the column c of a list of kind: the field at its
+// path, or what its Value computes from u as its domain type (nothing when
+// u does not convert to it).
+func columnText(kind hub.Kind, c hub.Column, u *unstructured.Unstructured) string {
+	if c.Value == nil {
+		return fieldText(u, c.Path)
+	}
+	obj, ok := typedObject(kind, u)
+	if !ok {
+		return ""
+	}
+	return c.Value(obj)
+}
+
+// typedObject converts u to its kind's domain type; false for a kind no
+// domain registers, or an object that does not convert.
+func typedObject(kind hub.Kind, u *unstructured.Unstructured) (client.Object, bool) {
+	if kind.Object == nil {
+		return nil, false
+	}
+	obj, ok := kind.Object.DeepCopyObject().(client.Object)
+	if !ok || runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, obj) != nil {
+		return nil, false
+	}
+	return obj, true
+}
+
 // readinessOf reads u's status through its domain type's Readiness
 // method: the one reading of a status there is. A kind no domain
 // registers shows none.
 func readinessOf(kind hub.Kind, u *unstructured.Unstructured) hub.Readiness {
-	if kind.Object == nil {
+	obj, ok := typedObject(kind, u)
+	if !ok {
 		return hub.Readiness{}
 	}
-	obj := kind.Object.DeepCopyObject()
 	reporter, ok := obj.(hub.ReadinessReporter)
-	if !ok || runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, obj) != nil {
+	if !ok {
 		return hub.Readiness{}
 	}
 	return reporter.Readiness()
@@ -295,7 +326,7 @@ func storageClassNames(ctx context.Context, p *platform.Platform) []string {
 }
 
 // detailPage shows one object, with its edit form when it is a custom
-// resource, and a database's users.
+// resource, a database's users, and the URL of a data service.
 func (s *server) detailPage(w http.ResponseWriter, r *http.Request) {
 	p, err := s.platformFor(r)
 	entity, id := r.PathValue("entity"), r.PathValue("id")
@@ -311,6 +342,7 @@ func (s *server) detailPage(w http.ResponseWriter, r *http.Request) {
 		if entity == databaseKindID {
 			v.Database, err = databasePage(r.Context(), p, id)
 		}
+		v.Service = serviceURL(entity, id, p.Hub().Namespace())
 	}
 	if err != nil {
 		v.Error = err.Error()
@@ -336,8 +368,9 @@ func deletable(entity string) bool {
 // the API serves whose name is crdID, drawn from the schema writes are
 // checked against (its custom schema when one is set, else its storage
 // version's own: crs.Client.SchemaFor), with the fields its domain
-// declares secret typed unseen, and the object store's dedicated fields
-// (objectStoreFields); false for a CRD the API does not serve.
+// declares secret typed unseen, and the object store's and the data
+// services' dedicated fields (objectStoreFields, dataServiceFields); false
+// for a CRD the API does not serve.
 func (s *server) createForm(ctx context.Context, p *platform.Platform, crdID string) ([]formField, bool) {
 	if crd := s.crdNamed(crdID); crd != nil {
 		var props *apiextensionsv1.JSONSchemaProps
@@ -356,7 +389,7 @@ func (s *server) createForm(ctx context.Context, p *platform.Platform, crdID str
 		fields := formFields(props)
 		markSecret(fields, platform.SecretFields(schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind}))
 		objectStoreFields(ctx, p, crd.Name, fields)
-		return fields, true
+		return dataServiceFields(ctx, p, crd.Name, fields), true
 	}
 	return nil, false
 }

@@ -289,3 +289,117 @@ func TestSettingsForm(t *testing.T) {
 		t.Errorf("the Settings page offers a schema for custom schemas themselves")
 	}
 }
+
+// TestDataServiceForms checks the data services' dedicated forms, as the
+// resource manager has them: a PostgREST service's grants picked among
+// PostgreSQL's table privileges and sent as one string, beside the role or
+// the tables they go with; a connection's Secret picked among the
+// namespace's, its port the UI's default, its password typed unseen; a
+// Dremio REST server's tables one comma-separated text; the lists' columns
+// from the registry, and a service's URL inside the cluster on its page.
+func TestDataServiceForms(t *testing.T) {
+	h := newTestHandler(t)
+	cases := map[string]struct {
+		reason string
+		path   string
+		want   []string
+		// inOrder are parts of the page that must come in this order.
+		inOrder []string
+		absent  []string
+	}{
+		"PostgrestCreate": {
+			reason: "A new PostgREST service: its grants a multiple select of the table privileges, joined with commas, with the hint that they go with tables; its Secret a select of the namespace's; its port 5432; its password unseen.",
+			path:   "/ui/postgrests.operator.postgrest.org",
+			want: []string{
+				`<select id="field-spec.grants" name="spec.grants" data-path="spec.grants" data-field="multiselect" data-join="," multiple size="7"`,
+				`<option>SELECT</option><option>INSERT</option><option>UPDATE</option><option>DELETE</option><option>TRUNCATE</option><option>REFERENCES</option><option>TRIGGER</option></select>`,
+				`<small class="hint" id="hint-spec.grants">Only with tables`,
+				`<legend>access</legend>`,
+				`data-path="spec.tables" data-field="list"`,
+				`<select id="field-spec.connection.secretName" name="spec.connection.secretName" data-path="spec.connection.secretName" data-field="select" data-type="string"`,
+				`<option value="">(none: connect with the fields below)</option>`, `<option>dashboard-dashboard</option>`,
+				`data-path="spec.connection.port" data-field="number" data-type="integer" type="number" value="5432"`,
+				`data-path="spec.connection.password" data-field="text" data-type="string" type="password"`,
+			},
+			inOrder: []string{
+				`data-path="metadata.name"`, `data-path="spec.schema"`, `data-path="spec.anonRole"`, `data-path="spec.tables"`, `data-path="spec.grants"`,
+				`data-path="spec.connection.secretName"`, `data-path="spec.connection.host"`, `data-path="spec.connection.port"`,
+				`data-path="spec.connection.database"`, `data-path="spec.connection.user"`, `data-path="spec.connection.password"`, `data-path="spec.connection.extraParams"`,
+			},
+			absent: []string{`data-path="spec.grants" data-field="text"`, `data-error-for=""`},
+		},
+		"PostgrestList": {
+			reason: "The list shows the registry's columns, the Service URL computed.",
+			path:   "/ui/postgrests.operator.postgrest.org",
+			want:   []string{`<th>Schema</th><th>Tables</th><th>Role</th><th>Service URL</th><th>State</th>`, `<td>curated</td>`, `<td>http://postgrest-analytics.demo.svc:3000</td>`},
+		},
+		"PostgrestPage": {
+			reason: "The demo service's page: its Service URL, its Secret picked, its role filled, its password not shown, its port the object's.",
+			path:   "/ui/postgrests.operator.postgrest.org/analytics",
+			want: []string{
+				`<p class="service">Service <code>http://postgrest-analytics.demo.svc:3000</code>`,
+				`<option selected>dashboard-dashboard</option>`, `value="analytics-reader"`,
+				`data-path="spec.connection.password" data-field="text" data-type="string" type="password" autocomplete="new-password"`,
+			},
+		},
+		"DremioCreate": {
+			reason: "A new Dremio REST server: its tables one required text with a hint, its Secret a select, its port 32010, its password unseen.",
+			path:   "/ui/dremiorestservers.operator.dremiorestserver.com",
+			want: []string{
+				`<input id="field-spec.tables" name="spec.tables" data-path="spec.tables" data-field="text" data-type="string" type="text" required`,
+				`<small class="hint" id="hint-spec.tables">The tables to expose, in one text, comma separated`,
+				`data-path="spec.connection.host" data-field="text" data-type="string" type="text" required`,
+				`<option value="">(none: connect with the fields below)</option>`, `<option>dashboard-dashboard</option>`,
+				`data-path="spec.connection.port" data-field="number" data-type="integer" type="number" value="32010"`,
+				`data-path="spec.connection.password" data-field="text" data-type="string" type="password"`,
+				`<th>Tables</th><th>Host</th><th>Service URL</th>`, `<td>http://dremiorestserver-lake-api.demo.svc:3000</td>`,
+			},
+			inOrder: []string{
+				`data-path="metadata.name"`, `data-path="spec.tables"`, `data-path="spec.connection.secretName"`, `data-path="spec.connection.host"`,
+				`data-path="spec.connection.port"`, `data-path="spec.connection.user"`, `data-path="spec.connection.password"`, `data-path="spec.connection.jdbcProperties"`,
+			},
+		},
+		"DremioPage": {
+			reason: "The demo server's page: its Service URL, its tables as the one text they are, no Secret picked.",
+			path:   "/ui/dremiorestservers.operator.dremiorestserver.com/lake-api",
+			want: []string{
+				`<p class="service">Service <code>http://dremiorestserver-lake-api.demo.svc:3000</code>`,
+				`data-path="spec.tables" data-field="text" data-type="string" type="text" value="lake.sales,lake.customers"`,
+				`<option value="">(none: connect with the fields below)</option><option>api-token</option>`,
+			},
+			absent: []string{`<option selected>`},
+		},
+		"OtherKindsPage": {
+			reason: "Only data services show a Service line.",
+			path:   "/ui/postgres.db.movetokube.com/analytics",
+			absent: []string{`class="service"`},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			status, _, raw := get(t, h, tc.path, nil)
+			if status != http.StatusOK {
+				t.Fatalf("\nReason: %s\n%s = %d", tc.reason, tc.path, status)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(raw, want) {
+					t.Errorf("\nReason: %s\n%s lacks %s", tc.reason, tc.path, want)
+				}
+			}
+			for _, absent := range tc.absent {
+				if strings.Contains(raw, absent) {
+					t.Errorf("\nReason: %s\n%s has %s", tc.reason, tc.path, absent)
+				}
+			}
+			at := 0
+			for _, part := range tc.inOrder {
+				i := strings.Index(raw[at:], part)
+				if i < 0 {
+					t.Errorf("\nReason: %s\n%s lacks %s after the fields before it", tc.reason, tc.path, part)
+					break
+				}
+				at += i
+			}
+		})
+	}
+}

@@ -80,8 +80,11 @@ function valueOf(el) {
       return text;
     }
     case "multiselect": {
+      // The items picked: a list, or one string joining them (data-join)
+      // for a field that is a string listing them ("SELECT,INSERT").
       const picked = Array.from(el.selectedOptions, (o) => o.value);
-      return picked.length === 0 && !required ? undefined : picked;
+      if (picked.length === 0 && !required) return undefined;
+      return el.dataset.join === undefined ? picked : picked.join(el.dataset.join);
     }
     case "list": {
       const items = el.value.split(",").map((item) => item.trim()).filter((item) => item !== "");
