@@ -186,7 +186,16 @@ func (p *Provisioner) connectPostgrest(ctx context.Context, obj *Postgrest) (rec
 		return nil, errors.New("a role for tables needs a PostgreSQL administrator, and this reconciler has none: name an existing role in spec.anonRole")
 	}
 	ext.role, ext.database = AnonRoleName(obj.Name), conn.database
-	if obj.Annotations[AnnotationAnonRoleDatabase] != conn.database {
+	if old := obj.Annotations[AnnotationAnonRoleDatabase]; old != conn.database {
+		// The connection moved to another database: first take back what
+		// the role holds in the one the annotation names, which nothing
+		// would track afterwards and which would keep the role from being
+		// dropped.
+		if old != "" {
+			if err := p.server.HandOver(ctx, old, ext.role, p.server.Admin()); err != nil {
+				return nil, fmt.Errorf("revoking what the role %q holds in the database %q: %w", ext.role, old, err)
+			}
+		}
 		if obj.Annotations == nil {
 			obj.Annotations = map[string]string{}
 		}
