@@ -20,6 +20,7 @@ import (
 
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/dataservices"
+	"github.com/hubkit-dev/hubkit/gateway"
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/crs"
 	"github.com/hubkit-dev/hubkit/hub/workloads"
@@ -41,6 +42,7 @@ var domains = []hub.Domain{
 	databases.Domain,
 	objectstore.Domain,
 	dataservices.Domain,
+	gateway.Domain,
 }
 
 // Domains returns every domain's registry entry.
@@ -126,6 +128,7 @@ type Platform struct {
 	databases   *databases.Client
 	objectStore *objectstore.Client
 	data        *dataservices.Client
+	gateways    *gateway.Client
 	crs         *crs.Client
 }
 
@@ -137,6 +140,7 @@ type settings struct {
 	databasesOpts   []databases.Option
 	objectStoreOpts []objectstore.Option
 	dataOpts        []dataservices.Option
+	gatewayOpts     []gateway.Option
 	crsOpts         []crs.Option
 }
 
@@ -182,6 +186,12 @@ func WithObjectStore(opts ...objectstore.Option) Option {
 // PostgREST services over databases users.
 func WithDataServices(opts ...dataservices.Option) Option {
 	return func(s *settings) { s.dataOpts = append(s.dataOpts, opts...) }
+}
+
+// WithGateway passes options to the gateway client, such as
+// gateway.WithPlatformDomain.
+func WithGateway(opts ...gateway.Option) Option {
+	return func(s *settings) { s.gatewayOpts = append(s.gatewayOpts, opts...) }
 }
 
 // New returns a Platform over the cluster cfg points at, with a scheme of
@@ -239,6 +249,7 @@ func wrap(c *hub.Client, s settings) *Platform {
 		databases:   databases.NewClient(c, s.databasesOpts...),
 		objectStore: objectstore.NewClient(c, s.objectStoreOpts...),
 		data:        dataservices.NewClient(c, append([]dataservices.Option{dataservices.WithDatabases(s.databasesOpts...)}, s.dataOpts...)...),
+		gateways:    gateway.NewClient(c, s.gatewayOpts...),
 		crs:         crs.NewClient(c, s.crsOpts...),
 	}
 }
@@ -278,3 +289,6 @@ func (p *Platform) ObjectStore() *objectstore.Client { return p.objectStore }
 // DataServices returns the client of PostgREST services and Dremio REST
 // servers.
 func (p *Platform) DataServices() *dataservices.Client { return p.data }
+
+// Gateways returns the client of API gateways.
+func (p *Platform) Gateways() *gateway.Client { return p.gateways }

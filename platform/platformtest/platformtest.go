@@ -16,6 +16,8 @@ import (
 	"github.com/hubkit-dev/hubkit/databases/databasestest"
 	"github.com/hubkit-dev/hubkit/dataservices"
 	"github.com/hubkit-dev/hubkit/dataservices/dataservicestest"
+	"github.com/hubkit-dev/hubkit/gateway"
+	"github.com/hubkit-dev/hubkit/gateway/gatewaytest"
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/objectstore"
@@ -34,6 +36,7 @@ var simulators = map[string]func(shared *systems) hubtest.Simulator{
 	},
 	objectstore.Domain.Name:  func(*systems) hubtest.Simulator { return objectstoretest.NewOperator() },
 	dataservices.Domain.Name: func(shared *systems) hubtest.Simulator { return dataservicestest.NewOperator(shared.postgres) },
+	gateway.Domain.Name:      func(*systems) hubtest.Simulator { return gatewaytest.NewOperator() },
 }
 
 // systems are the in-memory external systems several simulators share: the

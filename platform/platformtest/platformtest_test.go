@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hubkit-dev/hubkit/databases"
+	"github.com/hubkit-dev/hubkit/gateway"
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/hub/workloads"
@@ -48,6 +49,10 @@ func TestEmbeddedDemo(t *testing.T) {
 	postgrest, err := p.DataServices().GetPostgrest(ctx, "analytics")
 	if err != nil || !postgrest.Readiness().Ready {
 		t.Errorf("the demo PostgREST service = %+v, %v; want it Running through the simulated operator", postgrest, err)
+	}
+	gw, err := p.Gateways().GetApiGw(ctx, "analytics-api")
+	if err != nil || !gw.Readiness().Ready || gw.Status.Hash != gateway.CredentialHash("analyst", "demo-gateway-password") {
+		t.Errorf("the demo gateway = %+v, %v; want it Ready through the simulated operator, with the hash of its credentials", gw, err)
 	}
 	dremio, err := p.DataServices().GetDremioRestServer(ctx, "lake-api")
 	if err != nil || !dremio.Readiness().Ready {
