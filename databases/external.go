@@ -67,6 +67,14 @@ type Server interface {
 	// sorted by schema, table, privilege. A missing database or role gives
 	// none.
 	TablePrivileges(ctx context.Context, database, role string) ([]TablePrivilege, error)
+	// TablePrivilegesHeld lists the privileges of TablePrivilegeNames role
+	// effectively holds on schema.table in database, in TablePrivilegeNames
+	// order: granted to it, to PUBLIC or to a role it is a member of
+	// (transitively), or all of them as the table's owner, a member of the
+	// owner, or a superuser. It is PostgreSQL's has_table_privilege: what
+	// the role could pass on. ErrMissing if the database, schema, table or
+	// role does not exist.
+	TablePrivilegesHeld(ctx context.Context, database, role, schema, table string) ([]string, error)
 	// GrantTable grants privileges (of TablePrivilegeNames) on schema.table
 	// in database to role (ErrMissing if the database, schema, table or
 	// role does not exist). Granting again changes nothing.
@@ -466,6 +474,41 @@ func (p *PostgreSQLServer) TablePrivileges(ctx context.Context, database, role s
 		return nil, fmt.Errorf("%s: %w", what, sqlError(err))
 	}
 	return privileges, nil
+}
+
+// TablePrivilegesHeld lists the privileges role holds on schema.table,
+// as has_table_privilege answers.
+func (p *PostgreSQLServer) TablePrivilegesHeld(ctx context.Context, database, role, schema, table string) ([]string, error) {
+	what := fmt.Sprintf("reading the privileges %q holds on table %q.%q in database %q", role, schema, table, database)
+	admin, err := p.pool(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var exists bool
+	if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)", database).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, sqlError(err))
+	}
+	if !exists {
+		return nil, fmt.Errorf("%s: database %q %w", what, database, ErrMissing)
+	}
+	pool, err := p.pool(ctx, database)
+	if err != nil {
+		return nil, err
+	}
+	// format('%I.%I') quotes the names as ident does; has_table_privilege
+	// fails on a missing role, schema or table (ErrMissing, by SQLSTATE).
+	rows, err := pool.Query(ctx, `
+		SELECT t.privilege FROM unnest($4::text[]) WITH ORDINALITY AS t(privilege, n)
+		WHERE has_table_privilege($1::text::name, format('%I.%I', $2::text, $3::text), t.privilege)
+		ORDER BY t.n`, role, schema, table, TablePrivilegeNames)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, sqlError(err))
+	}
+	held, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, sqlError(err))
+	}
+	return held, nil
 }
 
 // GrantTable grants privileges on schema.table to role.

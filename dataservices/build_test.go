@@ -450,10 +450,12 @@ func TestClientCreateDremioRestServer(t *testing.T) {
 }
 
 // waitForUser creates a database and a user through the databases
-// simulator and waits until the user's Secret is written.
+// simulator and waits until the user's Secret is written. The database
+// lists the schema public, so that its reader and writer groups get their
+// grants there, on the tables created afterwards too.
 func waitForUser(ctx context.Context, t *testing.T, c *databases.Client, database, user string, opts ...databases.UserOption) *databases.PostgresUser {
 	t.Helper()
-	if _, err := c.CreateDatabase(ctx, databases.NewDatabase(database)); err != nil {
+	if _, err := c.CreateDatabase(ctx, databases.NewDatabase(database, databases.WithSchemas("public"))); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.CreateUser(ctx, databases.NewUser(user, database, opts...)); err != nil {

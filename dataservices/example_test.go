@@ -69,7 +69,9 @@ func ExampleClient_CreatePostgrestForUser() {
 	h := f.Hub(hub.WithNamespace("team-a"))
 	dbs, services := databases.NewClient(h), dataservices.NewClient(h)
 
-	if _, err := dbs.CreateDatabase(ctx, databases.NewDatabase("shop")); err != nil {
+	// Its groups get their grants in public, on the tables made there
+	// later too: a PostgREST service gets no more than its user holds.
+	if _, err := dbs.CreateDatabase(ctx, databases.NewDatabase("shop", databases.WithSchemas("public"))); err != nil {
 		log.Fatal(err)
 	}
 	if _, err := dbs.CreateUser(ctx, databases.NewUser("api", "shop",

@@ -153,10 +153,11 @@ func privilegesOn(tables []string, names ...string) []databases.TablePrivilege {
 	return out
 }
 
-// checkPrivileges checks the table privileges role holds in database.
-func (s *services) checkPrivileges(ctx context.Context, t *testing.T, what, database, role string, want []databases.TablePrivilege) {
+// checkPrivileges checks the table privileges role holds in the database
+// shop.
+func (s *services) checkPrivileges(ctx context.Context, t *testing.T, what, role string, want []databases.TablePrivilege) {
 	t.Helper()
-	got, err := s.server.TablePrivileges(ctx, database, role)
+	got, err := s.server.TablePrivileges(ctx, "shop", role)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +241,7 @@ func TestProvisionerPostgrestOverTables(t *testing.T) {
 	if got, err := s.server.Role(ctx, login); err != nil || !slices.Contains(got.MemberOf, role) {
 		t.Errorf("the connecting user %s is %+v, %v; want it a member of %s", login, got, err, role)
 	}
-	s.checkPrivileges(ctx, t, "created", "shop", role, privilegesOn([]string{"items", "orders"}, "INSERT", "SELECT"))
+	s.checkPrivileges(ctx, t, "created", role, privilegesOn([]string{"items", "orders"}, "INSERT", "SELECT"))
 
 	rendered, err := object[*corev1.Secret](ctx, s, "postgrest-items-api")
 	if err != nil {
@@ -268,7 +269,7 @@ func TestProvisionerPostgrestOverTables(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	s.checkPrivileges(ctx, t, "after the spec change", "shop", role, privilegesOn([]string{"customers", "items"}, "SELECT"))
+	s.checkPrivileges(ctx, t, "after the spec change", role, privilegesOn([]string{"customers", "items"}, "SELECT"))
 	s.waitForState(ctx, t, "items-api", "Running")
 
 	s.checkResync(t, func(prov *dataservices.Provisioner) error {
@@ -287,7 +288,7 @@ func TestProvisionerPostgrestOverTables(t *testing.T) {
 	if got, err := s.server.Role(ctx, role); err != nil || got.Exists {
 		t.Errorf("the generated role after the delete: %+v, %v; want it dropped", got, err)
 	}
-	s.checkPrivileges(ctx, t, "after the delete", "shop", role, nil)
+	s.checkPrivileges(ctx, t, "after the delete", role, nil)
 	if got, err := s.server.Role(ctx, login); err != nil || !got.Exists || !got.Login {
 		t.Errorf("the user's login role after the delete: %+v, %v; want it untouched", got, err)
 	}
@@ -311,7 +312,11 @@ func TestProvisionerPostgrestSchemaChange(t *testing.T) {
 	s := newServices(t)
 	waitForUser(ctx, t, s.users, "shop", "api", databases.WithSecretName("pg"))
 	s.createTables(t, "shop", "items")
-	if err := s.server.CreateSchema(ctx, "shop", "curated", s.server.Admin()); err != nil {
+	// The application's own schema, whose readers may select its tables.
+	if err := s.server.CreateSchema(ctx, "shop", "curated", "shop-group"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.server.Grant(ctx, "shop", "curated", databases.Grant{On: databases.OnTables, Privileges: []string{"SELECT"}, To: "shop-reader"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.server.CreateTable("shop", "curated", "items"); err != nil {
@@ -510,5 +515,150 @@ func TestProvisionerPostgrestMovesDatabase(t *testing.T) {
 	}
 	if got, err := s.server.Role(ctx, role); err != nil || got.Exists {
 		t.Errorf("the generated role after the delete: %+v, %v; want it dropped", got, err)
+	}
+}
+
+// A PostgREST service gets no more than the user it connects as: a READ
+// user asking for INSERT gets an Error naming the privilege and the table,
+// and nothing is granted; asking for SELECT, which it holds, it runs. A
+// service moved to that user from a WRITE user's connection is refused
+// what the writer passed on: the reader does not become a member of its
+// role.
+func TestProvisionerPostgrestGetsNoMoreThanItsUser(t *testing.T) {
+	ctx := t.Context()
+	s := newServices(t)
+	viewer := waitForUser(ctx, t, s.users, "shop", "viewer", databases.WithPrivileges(databases.PrivilegeRead), databases.WithSecretName("pg"))
+	if _, err := s.users.CreateUser(ctx, databases.NewUser("loader", "shop", databases.WithPrivileges(databases.PrivilegeWrite), databases.WithSecretName("pg"))); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := s.users.WaitForUser(wctx, "loader"); err != nil {
+		t.Fatal(err)
+	}
+	s.createTables(t, "shop", "orders")
+	reader := viewer.Status.PostgresRole
+	const role = "orders_api_postgrest_role"
+	refusal := `the connecting role "` + reader + `" may not INSERT on public.orders: a PostgREST service gets no more than the role it connects as`
+
+	if _, err := s.c.CreatePostgrestForUser(ctx, "orders-api", "viewer",
+		dataservices.WithTables("orders"), dataservices.WithGrants("SELECT", "INSERT")); err != nil {
+		t.Fatal(err)
+	}
+	p := s.waitForState(ctx, t, "orders-api", "Error")
+	if !strings.Contains(p.Status.Message, refusal) || p.Status.GeneratedAnonRole != "" {
+		t.Errorf("status %+v; want the message %q and no generated role", p.Status, refusal)
+	}
+	if got, err := s.server.Role(ctx, role); err != nil || got.Exists {
+		t.Errorf("the generated role of a refused service: %+v, %v; want none made", got, err)
+	}
+	s.checkPrivileges(ctx, t, "refused", role, nil)
+	if _, err := object[*appsv1.Deployment](ctx, s, "postgrest-orders-api"); !hub.IsNotFound(err) {
+		t.Errorf("a refused Postgrest got its Deployment: %v", err)
+	}
+
+	postgrests := hub.For[*dataservices.Postgrest](s.fake.Hub(hub.WithNamespace("team-a")))
+	if _, err := postgrests.Update(ctx, "orders-api", func(p *dataservices.Postgrest) error {
+		p.Spec.Grants = "SELECT"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p = s.waitForState(ctx, t, "orders-api", "Running")
+	if p.Status.Message != "" || p.Status.GeneratedAnonRole != role {
+		t.Errorf("status %+v; want no message and the generated role", p.Status)
+	}
+	s.checkPrivileges(ctx, t, "SELECT, held by the reader", role, privilegesOn([]string{"orders"}, "SELECT"))
+
+	// A writer's service, moved to the reader's connection.
+	const writerRole = "loads_api_postgrest_role"
+	if _, err := s.c.CreatePostgrestForUser(ctx, "loads-api", "loader",
+		dataservices.WithTables("orders"), dataservices.WithGrants("SELECT", "INSERT")); err != nil {
+		t.Fatal(err)
+	}
+	s.waitForState(ctx, t, "loads-api", "Running")
+	s.checkPrivileges(ctx, t, "the writer's", writerRole, privilegesOn([]string{"orders"}, "INSERT", "SELECT"))
+	if _, err := postgrests.Update(ctx, "loads-api", func(p *dataservices.Postgrest) error {
+		p.Spec.Connection.SecretName = s.users.SecretName(viewer)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p = s.waitForState(ctx, t, "loads-api", "Error")
+	if !strings.Contains(p.Status.Message, refusal) {
+		t.Errorf("status %+v; want the message %q", p.Status, refusal)
+	}
+	if got, err := s.server.Role(ctx, reader); err != nil || slices.Contains(got.MemberOf, writerRole) {
+		t.Errorf("the reader %s is %+v, %v; want it no member of %s", reader, got, err, writerRole)
+	}
+}
+
+// Switched from tables to an existing role, a Postgrest's generated role
+// is dropped, as the operator drops it: with its grants and its member;
+// the status no longer names it, and no database is recorded for it. The
+// service runs as the existing role, a resync writes nothing, and the
+// delete leaves the existing role alone.
+func TestProvisionerPostgrestSwitchesToAnonRole(t *testing.T) {
+	ctx := t.Context()
+	s := newServices(t)
+	u := waitForUser(ctx, t, s.users, "shop", "api", databases.WithSecretName("pg"))
+	s.createTables(t, "shop", "items")
+	if err := s.server.CreateRole(ctx, "web_anon", secrets.Value{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.c.CreatePostgrestForUser(ctx, "items-api", "api", dataservices.WithTables("items")); err != nil {
+		t.Fatal(err)
+	}
+	const role = "items_api_postgrest_role"
+	if p := s.waitForState(ctx, t, "items-api", "Running"); p.Status.GeneratedAnonRole != role || p.Annotations[dataservices.AnnotationAnonRoleDatabase] != "shop" {
+		t.Fatalf("the Postgrest over tables is %+v with annotations %v; want its role reported and its database recorded", p.Status, p.Annotations)
+	}
+
+	postgrests := hub.For[*dataservices.Postgrest](s.fake.Hub(hub.WithNamespace("team-a")))
+	if _, err := postgrests.Update(ctx, "items-api", func(p *dataservices.Postgrest) error {
+		p.Spec.Tables, p.Spec.Grants, p.Spec.AnonRole = nil, "", "web_anon"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var p *dataservices.Postgrest
+	if err := s.fake.WaitFor(ctx, "the generated role no longer reported", 10*time.Second, func(ctx context.Context) (bool, error) {
+		var err error
+		p, err = s.c.GetPostgrest(ctx, "items-api")
+		return err == nil && p.Status.State == "Running" && p.Status.GeneratedAnonRole == "", err
+	}); err != nil {
+		t.Fatalf("%v; the Postgrest is %+v", err, p.Status)
+	}
+	if _, ok := p.Annotations[dataservices.AnnotationAnonRoleDatabase]; ok {
+		t.Errorf("annotations %v; want no database recorded for a dropped role", p.Annotations)
+	}
+	if got, err := s.server.Role(ctx, role); err != nil || got.Exists {
+		t.Errorf("the generated role after the switch: %+v, %v; want it dropped", got, err)
+	}
+	s.checkPrivileges(ctx, t, "after the switch", role, nil)
+	if got, err := s.server.Role(ctx, u.Status.PostgresRole); err != nil || slices.Contains(got.MemberOf, role) {
+		t.Errorf("the connecting user is %+v, %v; want it no member of the dropped role", got, err)
+	}
+	deployment, err := object[*appsv1.Deployment](ctx, s, "postgrest-items-api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if env := deployment.Spec.Template.Spec.Containers[0].Env; len(env) != 3 || env[2].Value != "web_anon" {
+		t.Errorf("the Deployment's environment is %+v; want PGRST_DB_ANON_ROLE=web_anon", env)
+	}
+
+	s.checkResync(t, func(prov *dataservices.Provisioner) error {
+		_, err := prov.ReconcilePostgrest(ctx, types.NamespacedName{Namespace: "team-a", Name: "items-api"})
+		return err
+	})
+
+	if err := s.c.DeletePostgrest(ctx, "items-api"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.c.GetPostgrest(ctx, "items-api"); !hub.IsNotFound(err) {
+		t.Errorf("the deleted Postgrest: %v; want NotFound", err)
+	}
+	if got, err := s.server.Role(ctx, "web_anon"); err != nil || !got.Exists {
+		t.Errorf("the existing role after the delete: %+v, %v; want it left alone", got, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -21,14 +22,17 @@ import (
 // AnnotationAnonRoleDatabase is the annotation in which the Provisioner
 // records the database a Postgrest's generated role has its grants in, so
 // that it can drop the role even when the connection Secret is gone first.
+// It is removed once the role is dropped because the Postgrest was
+// switched to an existing role (spec.anonRole).
 const AnnotationAnonRoleDatabase = "dataservices.hubkit.dev/anon-role-database"
 
 // A Provisioner does the PostgREST and Dremio REST server operators' job:
 // for a Postgrest the Secret with its connection URI, the Deployment and the
 // Service, named and labelled as the operator names and labels them, and,
 // for tables, the generated role in PostgreSQL with exactly the grants asked
-// for (granted and revoked as the spec changes, dropped on delete), which
-// the connecting role may switch to; for a DremioRestServer the same three
+// for (granted and revoked as the spec changes, dropped on delete or when
+// the Postgrest switches to an existing role), which the connecting role
+// may switch to; for a DremioRestServer the same three
 // objects. Each service reports the operator's states, Running once its
 // Deployment has a ready replica. It is two reconcile.Managed controllers: a
 // reconcile over converged objects changes nothing in PostgreSQL or the
@@ -39,7 +43,11 @@ const AnnotationAnonRoleDatabase = "dataservices.hubkit.dev/anon-role-database"
 // loop forever on an empty schema or on grants ALL); Error is not a dead
 // end; the generated role cannot log in (NOLOGIN) and is granted to the
 // connecting role, so that PostgREST can switch to it; user and password
-// are escaped in the connection URI.
+// are escaped in the connection URI. The operator runs its GRANTs as the
+// connecting role, so PostgreSQL lets it pass on only what that role may;
+// Hubkit grants as the administrator, so it first checks that the
+// connecting role holds each privilege asked (see grantsToCheck) and
+// refuses, with an Error naming them, those it does not.
 type Provisioner struct {
 	hub       *hub.Client
 	server    databases.Server
@@ -160,12 +168,13 @@ func (p *Provisioner) readSecret(ctx context.Context, namespace, name string) (*
 }
 
 // connectPostgrest checks obj's spec and resolves its connection; for
-// tables, it records the database the generated role has its grants in.
-// On deletion it needs neither: it drops the role the status names in the
-// database the annotation names.
+// tables, it records the database the generated role has its grants in;
+// for an existing role, it drops the role generated before, if any. On
+// deletion it needs neither: it drops the generated role (generatedRoleOf)
+// in the database the annotation names.
 func (p *Provisioner) connectPostgrest(ctx context.Context, obj *Postgrest) (reconcile.External[*Postgrest], error) {
 	if obj.DeletionTimestamp != nil {
-		return &postgrestExternal{server: p.server, role: obj.Status.GeneratedAnonRole, database: obj.Annotations[AnnotationAnonRoleDatabase]}, nil
+		return &postgrestExternal{server: p.server, role: generatedRoleOf(obj), database: obj.Annotations[AnnotationAnonRoleDatabase]}, nil
 	}
 	if errs := validatePostgrestSpec(obj.Name, obj.Spec); len(errs) > 0 {
 		return nil, fmt.Errorf("the spec: %w", redact(errs).ToAggregate())
@@ -180,6 +189,9 @@ func (p *Provisioner) connectPostgrest(ctx context.Context, obj *Postgrest) (rec
 	}
 	ext := &postgrestExternal{server: p.server, conn: conn, spec: obj.Spec}
 	if obj.Spec.AnonRole != "" {
+		if err := p.dropGeneratedRole(ctx, obj, conn.database); err != nil {
+			return nil, err
+		}
 		return ext, nil
 	}
 	if p.server == nil {
@@ -204,6 +216,34 @@ func (p *Provisioner) connectPostgrest(ctx context.Context, obj *Postgrest) (rec
 	return ext, nil
 }
 
+// dropGeneratedRole drops the role generated for the tables obj exposed
+// before it was switched to an existing role, as the operator does: what
+// the role holds in the database the annotation names (else in the
+// connection's, where a role the operator generated has its grants) first,
+// then the role, which takes its members' membership along; then it
+// removes the annotation. Until then, the status keeps reporting the role
+// (see postgrestStatus), so that a failed drop is tried again.
+func (p *Provisioner) dropGeneratedRole(ctx context.Context, obj *Postgrest, database string) error {
+	role := generatedRoleOf(obj)
+	if role == "" {
+		return nil
+	}
+	if p.server == nil {
+		return fmt.Errorf("the role %q generated for the tables before must be dropped, which needs a PostgreSQL administrator, and this reconciler has none", role)
+	}
+	if recorded := obj.Annotations[AnnotationAnonRoleDatabase]; recorded != "" {
+		database = recorded
+	}
+	if err := p.server.HandOver(ctx, database, role, p.server.Admin()); err != nil {
+		return fmt.Errorf("revoking what the generated role %q holds in the database %q: %w", role, database, err)
+	}
+	if err := p.server.DropRole(ctx, role); err != nil {
+		return fmt.Errorf("dropping the generated role %q: %w", role, err)
+	}
+	delete(obj.Annotations, AnnotationAnonRoleDatabase)
+	return nil
+}
+
 // postgrestExternal is the PostgreSQL side of one Postgrest: its generated
 // role, or the existing one it serves as.
 type postgrestExternal struct {
@@ -214,7 +254,10 @@ type postgrestExternal struct {
 	plan           []roleStep
 }
 
-// Observe finds the existing role, or plans what the generated one lacks.
+// Observe finds the existing role, or plans what the generated one lacks,
+// once the connecting user is found to hold every privilege to be passed
+// on (grantsToCheck); otherwise it fails with what the user may not do,
+// and nothing is granted.
 func (e *postgrestExternal) Observe(ctx context.Context, _ *Postgrest) (reconcile.Observation, error) {
 	details := reconcile.Details{}.With(detailURI, e.conn.uri)
 	if e.spec.AnonRole != "" {
@@ -223,14 +266,18 @@ func (e *postgrestExternal) Observe(ctx context.Context, _ *Postgrest) (reconcil
 		}
 		return reconcile.Observation{Exists: true, UpToDate: true, Details: details.With(detailAnonRole, e.spec.AnonRole)}, nil
 	}
-	have, err := observeAnonRole(ctx, e.server, e.role, e.conn.user, e.database)
+	grants, _ := ParseGrants(nil, e.spec.Grants)
+	want := anonRoleWant{
+		role: e.role, user: e.conn.user, database: e.database, schema: schemaOf(e.spec), tables: e.spec.Tables, privileges: grants,
+	}
+	have, err := observeAnonRole(ctx, e.server, want)
 	if err != nil {
 		return reconcile.Observation{}, err
 	}
-	grants, _ := ParseGrants(nil, e.spec.Grants)
-	e.plan = planAnonRole(anonRoleWant{
-		role: e.role, user: e.conn.user, database: e.database, schema: schemaOf(e.spec), tables: e.spec.Tables, privileges: grants,
-	}, have)
+	if err := refusedGrants(want.user, grantsToCheck(want, have), have.connecting); err != nil {
+		return reconcile.Observation{}, err
+	}
+	e.plan = planAnonRole(want, have)
 	return reconcile.Observation{Exists: have.exists, UpToDate: len(e.plan) == 0, Details: details.With(detailAnonRole, e.role)}, nil
 }
 
@@ -277,10 +324,12 @@ func (e *postgrestExternal) Delete(ctx context.Context, _ *Postgrest) error {
 	return e.server.DropRole(ctx, e.role)
 }
 
-// observeAnonRole reads what PostgreSQL has of a generated role: whether it
-// exists, whether user may switch to it, its table privileges and the
-// schemas it may use in database.
-func observeAnonRole(ctx context.Context, server databases.Server, role, user, database string) (anonRoleState, error) {
+// observeAnonRole reads what PostgreSQL has of want's generated role:
+// whether it exists, whether the connecting user may switch to it, its
+// table privileges and the schemas it may use in the database; then what
+// the connecting user holds on each table of grantsToCheck.
+func observeAnonRole(ctx context.Context, server databases.Server, want anonRoleWant) (anonRoleState, error) {
+	role, user, database := want.role, want.user, want.database
 	var have anonRoleState
 	db, err := server.Database(ctx, database)
 	switch {
@@ -308,6 +357,15 @@ func observeAnonRole(ctx context.Context, server databases.Server, role, user, d
 				have.usage = append(have.usage, name)
 			}
 		}
+	}
+	check := grantsToCheck(want, have)
+	have.connecting = make(map[tableName][]string, len(check))
+	for _, t := range slices.SortedFunc(maps.Keys(check), tableName.compare) {
+		held, err := server.TablePrivilegesHeld(ctx, database, user, t.schema, t.table)
+		if err != nil {
+			return have, fmt.Errorf("reading what the connecting role %q holds on %s: %w", user, t, err)
+		}
+		have.connecting[t] = held
 	}
 	return have, nil
 }

@@ -505,14 +505,35 @@ const (
 // postgrestStatus is the status the PostgREST operator reports for p after
 // a reconcile: Error with the message when it failed, Initializing while
 // it waits for what it needs, Updating when it changed what it rendered,
-// Deploying until the Deployment has a ready replica, then Running.
+// Deploying until the Deployment has a ready replica, then Running. The
+// role generated for tables is reported once observed, and kept while a
+// reconcile fails or waits, so that it can still be dropped; a Postgrest
+// serving as an existing role (spec.anonRole) reports none once a
+// reconcile got through, since it drops the generated role first.
 func postgrestStatus(p *Postgrest, o reconcile.Outcome) PostgrestStatus {
 	status := PostgrestStatus{GeneratedAnonRole: p.Status.GeneratedAnonRole}
-	if role := o.Details.Get(detailAnonRole); role != "" && p.Spec.AnonRole == "" {
+	switch role := o.Details.Get(detailAnonRole); {
+	case p.Spec.AnonRole == "" && role != "":
 		status.GeneratedAnonRole = role
+	case p.Spec.AnonRole != "" && o.Err == nil && o.Waiting == "":
+		status.GeneratedAnonRole = ""
 	}
 	status.State, status.Message = serviceState(o, postgrestv1.StateInitializing)
 	return status
+}
+
+// generatedRoleOf names the role generated for p's tables that may still
+// exist: the one its status reports, else, while a database is recorded
+// for it (AnnotationAnonRoleDatabase), the one named after p (a reconcile
+// that made it may have failed before reporting it); "" when none.
+func generatedRoleOf(p *Postgrest) string {
+	switch {
+	case p.Status.GeneratedAnonRole != "":
+		return p.Status.GeneratedAnonRole
+	case p.Annotations[AnnotationAnonRoleDatabase] != "":
+		return AnonRoleName(p.Name)
+	}
+	return ""
 }
 
 // dremioStatus is the status the Dremio REST server operator reports for
@@ -561,6 +582,9 @@ type anonRoleState struct {
 	privileges []databases.TablePrivilege
 	// usage lists the schemas the role may use.
 	usage []string
+	// connecting holds, for each table of grantsToCheck, the privileges
+	// the connecting user holds on it.
+	connecting map[tableName][]string
 }
 
 // A roleStep is one change of planAnonRole's plan.
@@ -584,30 +608,21 @@ func (t tableName) compare(o tableName) int {
 // privilegeUsage is the schema privilege the generated role gets.
 const privilegeUsage = "USAGE"
 
-// planAnonRole lists the changes that make PostgreSQL hold want, given
-// have: the role (which cannot log in), the use of its schema (a role that
-// may use another schema, because the spec's schema changed, first loses
-// everything it was granted in the database), exactly the privileges asked
-// on exactly the tables asked (what is no longer asked is revoked), and
-// the connecting user's membership. Nothing when have holds want.
-func planAnonRole(want anonRoleWant, have anonRoleState) []roleStep {
-	var plan []roleStep
-	if !have.exists {
-		plan = append(plan, roleStep{name: "create role " + want.role, base: true, do: func(ctx context.Context, s databases.Server) error {
-			return s.CreateRole(ctx, want.role, secrets.Value{})
-		}})
-	}
+// startsOver tells whether the generated role may use another schema
+// than the one wanted (the spec's schema changed): it then first loses
+// everything it was granted in the database, and is granted anew.
+func startsOver(want anonRoleWant, have anonRoleState) bool {
+	return slices.ContainsFunc(have.usage, func(s string) bool { return s != want.schema })
+}
+
+// tableGrants compares the table privileges of the generated role with
+// those wanted (the spec's privileges on each of its tables), by table. It
+// returns the extra ones, held but no longer asked, then the missing ones,
+// asked but not held. A role that starts over holds none.
+func tableGrants(want anonRoleWant, have anonRoleState) (map[tableName][]string, map[tableName][]string) {
 	held := have.privileges
-	if slices.ContainsFunc(have.usage, func(s string) bool { return s != want.schema }) {
-		plan = append(plan, roleStep{name: "revoke what " + want.role + " holds in " + want.database, base: true, do: func(ctx context.Context, s databases.Server) error {
-			return s.HandOver(ctx, want.database, want.role, s.Admin())
-		}})
-		held, have.usage = nil, nil
-	}
-	if !slices.Contains(have.usage, want.schema) {
-		plan = append(plan, roleStep{name: "grant usage on schema " + want.schema + " to " + want.role, do: func(ctx context.Context, s databases.Server) error {
-			return s.Grant(ctx, want.database, want.schema, databases.Grant{On: databases.OnSchema, Privileges: []string{privilegeUsage}, To: want.role})
-		}})
+	if startsOver(want, have) {
+		held = nil
 	}
 	wanted := map[databases.TablePrivilege]bool{}
 	for _, t := range want.tables {
@@ -626,6 +641,96 @@ func planAnonRole(want anonRoleWant, have anonRoleState) []roleStep {
 	for p := range wanted {
 		t := tableName{p.Schema, p.Table}
 		missing[t] = append(missing[t], p.Privilege)
+	}
+	return extra, missing
+}
+
+// grantsToCheck lists, by table, the privileges the connecting user must
+// hold itself before the generated role gets them: PostgREST's operator
+// grants as that user, so a PostgREST service gets no more than the role
+// it connects as; Hubkit grants as the administrator, so it checks first.
+//
+// Those are the privileges the plan grants (tableGrants' missing), and,
+// while the connecting user is not a member of the generated role yet,
+// every privilege asked: making it a member passes on all the generated
+// role holds, whoever it was granted for (the connection may have moved
+// to another user). Once the user is a member, it holds whatever the
+// generated role holds, so checking a privilege the role was granted
+// already would be circular: that privilege was checked when it was
+// granted, and is not checked again (a privilege the user loses later is
+// not taken back from the generated role).
+func grantsToCheck(want anonRoleWant, have anonRoleState) map[tableName][]string {
+	_, missing := tableGrants(want, have)
+	if have.switchable {
+		return missing
+	}
+	asked := make(map[tableName][]string, len(want.tables))
+	for _, t := range want.tables {
+		asked[tableName{want.schema, t}] = slices.Clone(want.privileges)
+	}
+	return asked
+}
+
+// refusedGrants refuses the privileges of asked (by table) that the
+// connecting user does not hold (held, by table), naming the user, each
+// privilege and each table; nil when it holds them all.
+func refusedGrants(user string, asked, held map[tableName][]string) error {
+	var refused []string
+	for _, t := range slices.SortedFunc(maps.Keys(asked), tableName.compare) {
+		var not []string
+		for _, p := range slices.SortedFunc(slices.Values(asked[t]), comparePrivileges) {
+			if !slices.Contains(held[t], p) && !slices.Contains(not, p) {
+				not = append(not, p)
+			}
+		}
+		if len(not) > 0 {
+			refused = append(refused, "may not "+strings.Join(not, ", ")+" on "+t.String())
+		}
+	}
+	if len(refused) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the connecting role %q %s: a PostgREST service gets no more than the role it connects as", user, strings.Join(refused, "; "))
+}
+
+// comparePrivileges orders table privileges as PostgreSQL lists them
+// (databases.TablePrivilegeNames), any other word last.
+func comparePrivileges(a, b string) int {
+	index := func(p string) int {
+		if i := slices.Index(databases.TablePrivilegeNames, p); i >= 0 {
+			return i
+		}
+		return len(databases.TablePrivilegeNames)
+	}
+	return cmp.Or(cmp.Compare(index(a), index(b)), strings.Compare(a, b))
+}
+
+// planAnonRole lists the changes that make PostgreSQL hold want, given
+// have: the role (which cannot log in), the use of its schema (a role that
+// may use another schema, because the spec's schema changed, first loses
+// everything it was granted in the database), exactly the privileges asked
+// on exactly the tables asked (what is no longer asked is revoked), and
+// the connecting user's membership. Nothing when have holds want. It does
+// not check that the connecting user may pass the privileges on: see
+// grantsToCheck and refusedGrants, which the Provisioner runs first.
+func planAnonRole(want anonRoleWant, have anonRoleState) []roleStep {
+	var plan []roleStep
+	extra, missing := tableGrants(want, have)
+	if !have.exists {
+		plan = append(plan, roleStep{name: "create role " + want.role, base: true, do: func(ctx context.Context, s databases.Server) error {
+			return s.CreateRole(ctx, want.role, secrets.Value{})
+		}})
+	}
+	if startsOver(want, have) {
+		plan = append(plan, roleStep{name: "revoke what " + want.role + " holds in " + want.database, base: true, do: func(ctx context.Context, s databases.Server) error {
+			return s.HandOver(ctx, want.database, want.role, s.Admin())
+		}})
+		have.usage = nil
+	}
+	if !slices.Contains(have.usage, want.schema) {
+		plan = append(plan, roleStep{name: "grant usage on schema " + want.schema + " to " + want.role, do: func(ctx context.Context, s databases.Server) error {
+			return s.Grant(ctx, want.database, want.schema, databases.Grant{On: databases.OnSchema, Privileges: []string{privilegeUsage}, To: want.role})
+		}})
 	}
 	for _, t := range slices.SortedFunc(maps.Keys(extra), tableName.compare) {
 		privileges := slices.Sorted(slices.Values(extra[t]))

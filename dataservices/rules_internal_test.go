@@ -2,6 +2,7 @@ package dataservices
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hubkit-dev/hubkit/databases"
@@ -669,6 +671,166 @@ func TestPlanAnonRole(t *testing.T) {
 	}
 }
 
+func TestGrantsToCheck(t *testing.T) {
+	const role = "items_api_postgrest_role"
+	want := anonRoleWant{
+		role: role, user: "api-x1y2z3", database: "shop", schema: "public",
+		tables: []string{"items", "orders"}, privileges: []string{"INSERT", "SELECT"},
+	}
+	converged := anonRoleState{
+		exists: true, switchable: true, usage: []string{"public"},
+		privileges: privileges("public", []string{"items", "orders"}, "INSERT", "SELECT"),
+	}
+	items, orders, customers := tableName{"public", "items"}, tableName{"public", "orders"}, tableName{"public", "customers"}
+	cases := map[string]struct {
+		reason string
+		want   anonRoleWant
+		have   anonRoleState
+		check  map[tableName][]string
+	}{
+		"Fresh": {
+			reason: "A new role: every privilege asked is checked.",
+			want:   want,
+			check:  map[tableName][]string{items: {"INSERT", "SELECT"}, orders: {"INSERT", "SELECT"}},
+		},
+		"Converged": {
+			reason: "Nothing is granted, nothing is checked: the user, a member of the role, would hold it all through the role anyway.",
+			want:   want, have: converged,
+		},
+		"TableAdded": {
+			reason: "Only what is granted now is checked: privileges granted before were checked then.",
+			want: func() anonRoleWant {
+				w := want
+				w.tables = []string{"items", "orders", "customers"}
+				return w
+			}(),
+			have:  converged,
+			check: map[tableName][]string{customers: {"INSERT", "SELECT"}},
+		},
+		"PrivilegeRemoved": {
+			reason: "A revoke passes nothing on: nothing is checked.",
+			want: func() anonRoleWant {
+				w := want
+				w.privileges = []string{"SELECT"}
+				return w
+			}(),
+			have: converged,
+		},
+		"SchemaChanged": {
+			reason: "A role that starts over in another schema is granted everything anew: everything is checked.",
+			want: func() anonRoleWant {
+				w := want
+				w.schema = "curated"
+				return w
+			}(),
+			have: converged,
+			check: map[tableName][]string{
+				{"curated", "items"}: {"INSERT", "SELECT"}, {"curated", "orders"}: {"INSERT", "SELECT"},
+			},
+		},
+		"NewUser": {
+			reason: "A user not yet a member (the connection moved to another user) would get all the role holds: everything asked is checked, granted or not.",
+			want:   want,
+			have: func() anonRoleState {
+				h := converged
+				h.switchable = false
+				return h
+			}(),
+			check: map[tableName][]string{items: {"INSERT", "SELECT"}, orders: {"INSERT", "SELECT"}},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := grantsToCheck(tc.want, tc.have)
+			for t := range got {
+				slices.Sort(got[t])
+			}
+			if diff := cmp.Diff(tc.check, got, cmpopts.EquateEmpty(), cmp.AllowUnexported(tableName{})); diff != "" {
+				t.Errorf("\nReason: %s\ngrantsToCheck: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestRefusedGrants(t *testing.T) {
+	orders, items := tableName{"app", "orders"}, tableName{"app", "items"}
+	const tail = ": a PostgREST service gets no more than the role it connects as"
+	cases := map[string]struct {
+		reason      string
+		asked, held map[tableName][]string
+		want        string // the error's message; "" for none
+	}{
+		"Nothing": {reason: "Nothing asked, nothing refused."},
+		"AllHeld": {
+			reason: "A user holding every privilege asked passes them on.",
+			asked:  map[tableName][]string{orders: {"SELECT", "INSERT"}},
+			held:   map[tableName][]string{orders: databases.TablePrivilegeNames},
+		},
+		"ReaderAsksInsert": {
+			reason: "A READ user may not pass on INSERT: the error names the role, the privilege and the table.",
+			asked:  map[tableName][]string{orders: {"INSERT", "SELECT"}},
+			held:   map[tableName][]string{orders: {"SELECT"}},
+			want:   `the connecting role "viewer-abc123" may not INSERT on app.orders` + tail,
+		},
+		"NothingHeld": {
+			reason: "Each privilege refused is named, in PostgreSQL's order, whatever the order asked.",
+			asked:  map[tableName][]string{orders: {"UPDATE", "SELECT", "DELETE"}},
+			want:   `the connecting role "viewer-abc123" may not SELECT, UPDATE, DELETE on app.orders` + tail,
+		},
+		"SeveralTables": {
+			reason: "Each table with a refusal is named, sorted; a table whose privileges are held is not.",
+			asked: map[tableName][]string{
+				orders: {"SELECT", "INSERT"}, items: {"SELECT", "TRUNCATE"}, {"app", "customers"}: {"SELECT"},
+			},
+			held: map[tableName][]string{orders: {"SELECT"}, items: {"SELECT"}, {"app", "customers"}: {"SELECT"}},
+			want: `the connecting role "viewer-abc123" may not TRUNCATE on app.items; may not INSERT on app.orders` + tail,
+		},
+		"HeldElsewhere": {
+			reason: "A privilege held on another table does not count.",
+			asked:  map[tableName][]string{orders: {"SELECT"}},
+			held:   map[tableName][]string{items: {"SELECT"}},
+			want:   `the connecting role "viewer-abc123" may not SELECT on app.orders` + tail,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var got string
+			if err := refusedGrants("viewer-abc123", tc.asked, tc.held); err != nil {
+				got = err.Error()
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("\nReason: %s\nrefusedGrants: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
+func TestGeneratedRoleOf(t *testing.T) {
+	recorded := map[string]string{AnnotationAnonRoleDatabase: "shop"}
+	cases := map[string]struct {
+		reason      string
+		annotations map[string]string
+		status      PostgrestStatus
+		want        string
+	}{
+		"Reported":   {reason: "The role the status reports.", status: PostgrestStatus{GeneratedAnonRole: "items_api_postgrest_role"}, want: "items_api_postgrest_role"},
+		"Unreported": {reason: "A database is recorded for a role that a failed reconcile may have made before reporting it.", annotations: recorded, want: "items_api_postgrest_role"},
+		"Both": {
+			reason: "The status wins: the operator may have named it.", annotations: recorded,
+			status: PostgrestStatus{GeneratedAnonRole: "other_postgrest_role"}, want: "other_postgrest_role",
+		},
+		"None": {reason: "Neither reported nor recorded: no role was generated.", annotations: map[string]string{"other": "x"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			p := &Postgrest{ObjectMeta: metav1.ObjectMeta{Name: "items-api", Annotations: tc.annotations}, Status: tc.status}
+			if diff := cmp.Diff(tc.want, generatedRoleOf(p)); diff != "" {
+				t.Errorf("\nReason: %s\ngeneratedRoleOf: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+}
+
 // deployment is the outcome of a reconcile that did op to a Deployment
 // with ready replicas.
 func deployment(op reconcile.Operation, ready int32) reconcile.Outcome {
@@ -781,6 +943,29 @@ func TestPostgrestStatusGeneratedAnonRole(t *testing.T) {
 			spec:    PostgrestSpec{AnonRole: "web_anon"},
 			outcome: withRole(running, "web_anon"),
 			want:    PostgrestStatus{State: postgrestv1.StateRunning},
+		},
+		"DroppedOnSwitch": {
+			reason:  "Switched to an existing role, a reconcile that got through dropped the generated one first: it is no longer reported.",
+			spec:    PostgrestSpec{AnonRole: "web_anon"},
+			status:  PostgrestStatus{State: postgrestv1.StateRunning, GeneratedAnonRole: "items_api_postgrest_role"},
+			outcome: withRole(running, "web_anon"),
+			want:    PostgrestStatus{State: postgrestv1.StateRunning},
+		},
+		"KeptWhileTheDropFails": {
+			reason:  "Switched to an existing role, a failed reconcile may not have dropped the generated role: it stays reported, to be dropped later.",
+			spec:    PostgrestSpec{AnonRole: "web_anon"},
+			status:  PostgrestStatus{State: postgrestv1.StateRunning, GeneratedAnonRole: "items_api_postgrest_role"},
+			outcome: reconcile.Outcome{Err: errors.New("connecting: dropping the generated role: refused")},
+			want: PostgrestStatus{State: postgrestv1.StateError, Message: "connecting: dropping the generated role: refused",
+				GeneratedAnonRole: "items_api_postgrest_role"},
+		},
+		"KeptWhileWaiting": {
+			reason:  "Switched to an existing role, a reconcile waiting for its Secret dropped nothing yet.",
+			spec:    PostgrestSpec{AnonRole: "web_anon"},
+			status:  PostgrestStatus{State: postgrestv1.StateRunning, GeneratedAnonRole: "items_api_postgrest_role"},
+			outcome: reconcile.Outcome{Waiting: `the connection Secret "pg" does not exist yet`},
+			want: PostgrestStatus{State: postgrestv1.StateInitializing, Message: `the connection Secret "pg" does not exist yet`,
+				GeneratedAnonRole: "items_api_postgrest_role"},
 		},
 	}
 	for name, tc := range cases {

@@ -21,8 +21,10 @@ import (
 // it, as an application would: a Server grants on tables but creates none.
 type ServerUnderTest struct {
 	Server databases.Server
-	// CreateTable creates an empty table schema.table in database, owned
-	// by the administrator, and fails the test if it cannot.
+	// CreateTable creates an empty table schema.table in database as the
+	// schema's owner (SET ROLE <owner>; CREATE TABLE …; RESET ROLE), so
+	// that the table is the owner's and the owner's default privileges in
+	// the schema apply to it, and fails the test if it cannot.
 	CreateTable func(t *testing.T, database, schema, table string)
 }
 
@@ -41,6 +43,7 @@ func RunServerContract(t *testing.T, newServer func(t *testing.T) ServerUnderTes
 		hubtest.ContractCase[ServerUnderTest]{Name: "SchemasAndGrants", Run: onServer(contractSchemas)},
 		hubtest.ContractCase[ServerUnderTest]{Name: "HandOverAndDrop", Run: onServer(contractHandOver)},
 		hubtest.ContractCase[ServerUnderTest]{Name: "TablePrivileges", Run: contractTablePrivileges},
+		hubtest.ContractCase[ServerUnderTest]{Name: "TablePrivilegesHeld", Run: contractTablePrivilegesHeld},
 		hubtest.ContractCase[ServerUnderTest]{Name: "Provisioner", Run: onServer(contractProvisioner)},
 	)
 }
@@ -283,7 +286,7 @@ func contractTablePrivileges(ctx context.Context, t *testing.T, sut ServerUnderT
 			{"app", "customers", selectOnly, "shop-api"},
 			{"public", "notes", []string{"TRUNCATE", "DELETE"}, "shop-api"},
 			{"app", "orders", []string{"UPDATE"}, "alice-abc123"},
-			{"app", "orders", databases.TablePrivilegeNames, "postgres"}, // the tables' owner: implicit already
+			{"app", "orders", databases.TablePrivilegeNames, "shop-group"}, // the owner of app and so of its tables: implicit already
 		}
 		for _, g := range grants {
 			require.NoError(t, s.GrantTable(ctx, "shop", g.schema, g.table, g.privileges, g.to), "grant on "+g.schema+"."+g.table+" to "+g.to)
@@ -303,8 +306,8 @@ func contractTablePrivileges(ctx context.Context, t *testing.T, sut ServerUnderT
 			"Member": {"only what a member was granted itself, not through its group", "shop", "alice-abc123", []databases.TablePrivilege{
 				{Schema: "app", Table: "orders", Privilege: "UPDATE"},
 			}},
-			"Owner":           {"the owner's implicit privileges are not listed", "shop", "postgres", nil},
-			"DatabaseOwner":   {"owning the database grants nothing on its tables", "shop", "shop-group", nil},
+			"Owner":           {"the owner's implicit privileges are not listed, even granted again", "shop", "shop-group", nil},
+			"Superuser":       {"a superuser holds every privilege, but none was granted to it", "shop", "postgres", nil},
 			"MissingRole":     {"a missing role holds none", "shop", "nobody", nil},
 			"MissingDatabase": {"a missing database has none", "nowhere", "shop-api", nil},
 		}
@@ -366,6 +369,90 @@ func contractTablePrivileges(ctx context.Context, t *testing.T, sut ServerUnderT
 			t.Error("the dropped role still exists")
 		}
 	})
+}
+
+// contractTablePrivilegesHeld checks what a role effectively holds on a
+// table: as its owner or the owner's member, through the grants on TABLES
+// a schema's owner gives (on the tables there at the time and on those it
+// creates later), through groups, transitively, and directly.
+func contractTablePrivilegesHeld(ctx context.Context, t *testing.T, sut ServerUnderTest) {
+	s := sut.Server
+	for _, r := range []string{"shop-group", "shop-reader", "shop-writer", "loaders", "outsider"} {
+		require.NoError(t, s.CreateRole(ctx, r, secrets.Value{}), "role "+r)
+	}
+	members := map[string]string{"alice-abc123": "shop-group", "bob-def456": "shop-reader", "carol-ghi789": "loaders", "dave-jkl012": ""}
+	for login, group := range members {
+		require.NoError(t, s.CreateRole(ctx, login, secrets.Plain("pw")), "login "+login)
+		if group != "" {
+			require.NoError(t, s.GrantRole(ctx, group, login), login+" joins "+group)
+		}
+	}
+	require.NoError(t, s.GrantRole(ctx, "shop-writer", "loaders"), "loaders join shop-writer")
+	require.NoError(t, s.CreateDatabase(ctx, "shop", "shop-group"), "database")
+	require.NoError(t, s.CreateSchema(ctx, "shop", "app", "shop-group"), "schema")
+	sut.CreateTable(t, "shop", "app", "early")
+	// The grants the databases Provisioner gives each schema's groups.
+	for _, g := range []databases.Grant{
+		{On: databases.OnSchema, Privileges: []string{"USAGE"}, To: "shop-reader"},
+		{On: databases.OnSchema, Privileges: []string{"USAGE"}, To: "shop-writer"},
+		{On: databases.OnTables, Privileges: []string{"SELECT"}, To: "shop-reader"},
+		{On: databases.OnTables, Privileges: []string{"DELETE", "INSERT", "SELECT", "UPDATE"}, To: "shop-writer"},
+	} {
+		require.NoError(t, s.Grant(ctx, "shop", "app", g), "grant")
+	}
+	sut.CreateTable(t, "shop", "app", "late")
+	sut.CreateTable(t, "shop", "public", "notes")
+	require.NoError(t, s.GrantTable(ctx, "shop", "app", "late", []string{"UPDATE"}, "dave-jkl012"), "a direct grant")
+
+	all := databases.TablePrivilegeNames
+	cases := map[string]struct {
+		reason              string
+		role, schema, table string
+		want                []string
+	}{
+		"Owner":       {"the schema's owner created the table: it holds everything", "shop-group", "app", "late", all},
+		"OwnerMember": {"a member of the owner group holds what the owner holds", "alice-abc123", "app", "late", all},
+		"Superuser":   {"the administrator, a superuser, holds everything", "postgres", "app", "late", all},
+		"ReaderLater": {"a reader holds SELECT on a table the schema's owner created after the grants (default privileges)",
+			"bob-def456", "app", "late", []string{"SELECT"}},
+		"ReaderEarlier": {"a reader holds SELECT on a table there before the grants (ON ALL TABLES)",
+			"bob-def456", "app", "early", []string{"SELECT"}},
+		"WriterTwoGroupsDeep": {"a member of a member of the writer group holds the writer's privileges, in TablePrivilegeNames order",
+			"carol-ghi789", "app", "late", []string{"SELECT", "INSERT", "UPDATE", "DELETE"}},
+		"Outside":          {"a role in no group holds nothing", "outsider", "app", "late", nil},
+		"Direct":           {"a privilege granted on the table itself counts", "dave-jkl012", "app", "late", []string{"UPDATE"}},
+		"DirectOtherTable": {"a grant on one table gives nothing on another", "dave-jkl012", "app", "early", nil},
+		"DatabaseOwner": {"public is pg_database_owner's: the database's owner and its members hold everything on its tables",
+			"alice-abc123", "public", "notes", all},
+		"ReaderInPublic": {"no grants were given in public", "bob-def456", "public", "notes", nil},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := s.TablePrivilegesHeld(ctx, "shop", tc.role, tc.schema, tc.table)
+			require.NoError(t, err, tc.reason)
+			if diff := cmp.Diff(tc.want, got, cmpEmpty); diff != "" {
+				t.Errorf("%s: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
+	}
+
+	refused := map[string]struct {
+		reason                        string
+		database, role, schema, table string
+	}{
+		"MissingTable":    {"a table that does not exist", "shop", "bob-def456", "app", "nosuch"},
+		"MissingSchema":   {"a schema that does not exist", "shop", "bob-def456", "nowhere", "late"},
+		"MissingDatabase": {"a database that does not exist", "nowhere", "bob-def456", "app", "late"},
+		"MissingRole":     {"a role that does not exist", "shop", "nobody", "app", "late"},
+	}
+	for name, tc := range refused {
+		t.Run(name, func(t *testing.T) {
+			got, err := s.TablePrivilegesHeld(ctx, tc.database, tc.role, tc.schema, tc.table)
+			if !errors.Is(err, databases.ErrMissing) {
+				t.Errorf("%s: %v, %v; want an error wrapping ErrMissing", tc.reason, got, err)
+			}
+		})
+	}
 }
 
 // contractProvisioner reconciles the same objects with the Provisioner on

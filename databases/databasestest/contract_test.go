@@ -40,7 +40,15 @@ func TestServerContract(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer func() { _ = conn.Close(t.Context()) }()
-				if _, err := conn.Exec(t.Context(), "CREATE TABLE "+pgx.Identifier{schema, table}.Sanitize()+" ()"); err != nil {
+				// As the schema's owner, as InMemoryPostgreSQL.CreateTable
+				// does: the table is the owner's, and the owner's default
+				// privileges apply.
+				var owner string
+				if err := conn.QueryRow(t.Context(), "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = $1", schema).Scan(&owner); err != nil {
+					t.Fatalf("the owner of schema %q: %v", schema, err)
+				}
+				if _, err := conn.Exec(t.Context(), "SET ROLE "+pgx.Identifier{owner}.Sanitize()+"; CREATE TABLE "+
+					pgx.Identifier{schema, table}.Sanitize()+" (); RESET ROLE"); err != nil {
 					t.Fatal(err)
 				}
 			}

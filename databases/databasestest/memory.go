@@ -32,6 +32,10 @@ var availableExtensions = []string{
 // catalogue in memory: roles with their passwords and memberships,
 // databases with their owners, schemas with their grants, tables with
 // their privileges, and extensions.
+// Its administrator is a superuser. A grant on TABLES in a schema
+// applies, as GRANT … ON ALL TABLES IN SCHEMA does, to the tables there at
+// the time and, as the schema owner's default privileges do, to those the
+// schema's owner creates later: CreateTable creates them as that owner.
 // It answers as a real PostgreSQL does (the contract suite, RunServerContract,
 // proves it), including its errors. It is safe for concurrent use.
 type InMemoryPostgreSQL struct {
@@ -308,7 +312,29 @@ func (m *InMemoryPostgreSQL) Grant(_ context.Context, database, schema string, g
 	for _, p := range g.Privileges {
 		s.grants[key][p] = true
 	}
+	if g.On == databases.OnTables {
+		// GRANT … ON ALL TABLES IN SCHEMA: the tables there now. Those
+		// the owner creates later get it from the default privileges
+		// (see CreateTable).
+		for _, tbl := range s.tables {
+			tbl.grant(g.Privileges, g.To)
+		}
+	}
 	return nil
+}
+
+// grant gives role privileges on the table, unless it owns it: an owner's
+// own privileges are implicit.
+func (t *memoryTable) grant(privileges []string, role string) {
+	if role == t.owner {
+		return
+	}
+	if t.grants[role] == nil {
+		t.grants[role] = map[string]bool{}
+	}
+	for _, p := range privileges {
+		t.grants[role][p] = true
+	}
 }
 
 // CreateExtension creates an extension unless it exists.
@@ -326,11 +352,15 @@ func (m *InMemoryPostgreSQL) CreateExtension(_ context.Context, database, name s
 	return nil
 }
 
-// CreateTable creates an empty table schema.table in database, owned by
-// the administrator, as a test would through SQL: a Server creates no
-// tables, it only grants on them. It is not part of databases.Server.
-// ErrMissing if the database or schema does not exist, ErrExists if the
-// table does.
+// CreateTable creates an empty table schema.table in database as the
+// schema's owner, as an application deploying its schema would through
+// SQL (SET ROLE <schema owner>; CREATE TABLE …): the table is the schema
+// owner's, and the owner's default privileges in the schema (the grants on
+// TABLES of Grant) apply to it. In the public schema that owner is
+// pg_database_owner, whose member is the database's owner. A Server
+// creates no tables, it only grants on them: this is not part of
+// databases.Server. ErrMissing if the database or schema does not exist,
+// ErrExists if the table does.
 func (m *InMemoryPostgreSQL) CreateTable(database, schema, table string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -345,7 +375,13 @@ func (m *InMemoryPostgreSQL) CreateTable(database, schema, table string) error {
 	if _, ok := s.tables[table]; ok {
 		return fmt.Errorf("creating table %q.%q: relation %q %w", schema, table, table, databases.ErrExists)
 	}
-	s.tables[table] = &memoryTable{owner: m.admin, grants: map[string]map[string]bool{}}
+	tbl := &memoryTable{owner: s.owner, grants: map[string]map[string]bool{}}
+	for k, privileges := range s.grants {
+		if k.on == databases.OnTables {
+			tbl.grant(slices.Collect(maps.Keys(privileges)), k.to)
+		}
+	}
+	s.tables[table] = tbl
 	return nil
 }
 
@@ -407,6 +443,61 @@ func (m *InMemoryPostgreSQL) TablePrivileges(_ context.Context, database, role s
 	return privileges, nil
 }
 
+// TablePrivilegesHeld lists the privileges role holds on schema.table, in
+// databases.TablePrivilegeNames order: all of them for the administrator
+// (a superuser) and for the table's owner and its members, else those
+// granted to role or to a role it is a member of, transitively (the
+// database's owner is a member of pg_database_owner, the owner of public).
+func (m *InMemoryPostgreSQL) TablePrivilegesHeld(_ context.Context, database, role, schema, table string) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	tbl, err := m.table(database, schema, table)
+	if err != nil {
+		return nil, fmt.Errorf("reading the privileges %q holds on table %q.%q: %w", role, schema, table, err)
+	}
+	if _, ok := m.roles[role]; !ok {
+		return nil, missing("reading the privileges %q holds on table %q.%q: role %q", role, schema, table, role)
+	}
+	roles := m.memberships(m.databases[database], role)
+	if role == m.admin || roles[tbl.owner] {
+		return slices.Clone(databases.TablePrivilegeNames), nil
+	}
+	var held []string
+	for _, p := range databases.TablePrivilegeNames {
+		for r := range roles {
+			if tbl.grants[r][p] {
+				held = append(held, p)
+				break
+			}
+		}
+	}
+	return held, nil
+}
+
+// memberships returns role and every role whose privileges it has in db:
+// the roles it is a member of, transitively, and pg_database_owner for the
+// database's owner and its members.
+func (m *InMemoryPostgreSQL) memberships(db *memoryDatabase, role string) map[string]bool {
+	seen := map[string]bool{}
+	var visit func(string)
+	visit = func(r string) {
+		if seen[r] {
+			return
+		}
+		seen[r] = true
+		if r == db.owner {
+			visit(publicSchemaOwner)
+		}
+		if mr, ok := m.roles[r]; ok {
+			for group := range mr.memberOf {
+				visit(group)
+			}
+		}
+	}
+	visit(role)
+	return seen
+}
+
 // GrantTable grants privileges on schema.table to role.
 func (m *InMemoryPostgreSQL) GrantTable(_ context.Context, database, schema, table string, privileges []string, role string) error {
 	m.mu.Lock()
@@ -421,15 +512,7 @@ func (m *InMemoryPostgreSQL) GrantTable(_ context.Context, database, schema, tab
 	if _, ok := m.roles[role]; !ok {
 		return missing("granting on table %q.%q to %q: role %q", schema, table, role, role)
 	}
-	if role == tbl.owner {
-		return nil // an owner's own privileges are implicit
-	}
-	if tbl.grants[role] == nil {
-		tbl.grants[role] = map[string]bool{}
-	}
-	for _, p := range privileges {
-		tbl.grants[role][p] = true
-	}
+	tbl.grant(privileges, role)
 	return nil
 }
 
