@@ -6,6 +6,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/e2e-framework/pkg/envconf"
@@ -24,6 +27,31 @@ func hubkitCRDs() []*apiextensionsv1.CustomResourceDefinition {
 // installHubkitCRDs is the setup step that installs hubkitCRDs.
 func installHubkitCRDs(ctx context.Context, cfg *envconf.Config) (context.Context, error) {
 	return ctx, installCRDs(ctx, cfg, hubkitCRDs()...)
+}
+
+// installGatewayAPICRDs installs the Gateway API's standard channel CRDs,
+// from the sigs.k8s.io/gateway-api module Hubkit builds with, so that the
+// HTTPRoutes the gateway domain renders are checked by their own schemas.
+func installGatewayAPICRDs(ctx context.Context, cfg *envconf.Config) (context.Context, error) {
+	out, err := exec.CommandContext(ctx, "go", "list", "-m", "-f", "{{.Dir}}", "sigs.k8s.io/gateway-api").Output()
+	if err != nil {
+		return ctx, fmt.Errorf("finding the sigs.k8s.io/gateway-api module: %w", err)
+	}
+	// The kinds a route needs.
+	dir := filepath.Join(strings.TrimSpace(string(out)), "config", "crd", "standard")
+	var files []string
+	for _, plural := range []string{"gatewayclasses", "gateways", "httproutes", "referencegrants"} {
+		files = append(files, filepath.Join(dir, "gateway.networking.k8s.io_"+plural+".yaml"))
+	}
+	var crds []*apiextensionsv1.CustomResourceDefinition
+	for _, f := range files {
+		crd, err := crdFromFile(f)
+		if err != nil {
+			return ctx, err
+		}
+		crds = append(crds, crd)
+	}
+	return ctx, installCRDs(ctx, cfg, crds...)
 }
 
 // installCRDs applies the CRDs and waits until the API server serves them.

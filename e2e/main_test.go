@@ -94,7 +94,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "e2e: %s=%q: want kwok, kind or existing\n", envProvider, provider)
 		os.Exit(2)
 	}
-	testenv.Setup(installHubkitCRDs)
+	testenv.Setup(installHubkitCRDs, installGatewayAPICRDs)
 	testenv.AfterEachFeature(func(ctx context.Context, _ *envconf.Config, t *testing.T, _ features.Feature) (context.Context, error) {
 		if t.Failed() {
 			featureFailed.Store(true)
