@@ -386,19 +386,5 @@ func (p *Provisioner) connectDremio(ctx context.Context, obj *DremioRestServer) 
 	if len(bad) > 0 {
 		return nil, fmt.Errorf("the connection: %w", bad.ToAggregate())
 	}
-	return uriExternal[*DremioRestServer](uri), nil
+	return reconcile.Known[*DremioRestServer](reconcile.Details{}.With(detailURI, uri)), nil
 }
-
-// uriExternal is the External of a service that stands for nothing outside
-// the cluster: it passes the connection URI to the rendering.
-type uriExternal[T client.Object] string
-
-func (u uriExternal[T]) Observe(context.Context, T) (reconcile.Observation, error) {
-	return reconcile.Observation{Exists: true, UpToDate: true, Details: reconcile.Details{}.With(detailURI, string(u))}, nil
-}
-
-func (u uriExternal[T]) Apply(context.Context, T, reconcile.Observation) (reconcile.Details, error) {
-	return nil, nil //nolint:nilnil // never called: Observe says it is up to date
-}
-
-func (u uriExternal[T]) Delete(context.Context, T) error { return nil }
