@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 
 	"github.com/hubkit-dev/hubkit/hub/reconcile"
@@ -61,5 +62,16 @@ func TestSetupClosing(t *testing.T) {
 				t.Errorf("\nReason: %s\nset up: %t", tc.reason, setUp)
 			}
 		})
+	}
+}
+
+func TestKnown(t *testing.T) {
+	ext := reconcile.Known[*corev1.Secret](reconcile.Details{}.With("uri", "db:5432"))
+	obs, err := ext.Observe(t.Context(), &corev1.Secret{})
+	if err != nil || !obs.Exists || !obs.UpToDate || obs.Details.Get("uri") != "db:5432" {
+		t.Errorf("Observe = %+v, %v; want it existing, up to date, with the details", obs, err)
+	}
+	if err := ext.Delete(t.Context(), &corev1.Secret{}); err != nil {
+		t.Errorf("Delete = %v, want nothing to delete", err)
 	}
 }
