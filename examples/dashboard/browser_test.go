@@ -29,7 +29,8 @@ const envChromium = "HUBKIT_CHROMIUM"
 // through the form pre-filled from it (the API's refusal next to its
 // field first), delete the user; delete a custom resource from its own
 // page and land on its list; the object store's and the Settings' forms;
-// the data services' forms (dataServiceSteps). Screenshots, of the whole
+// the data services' forms (dataServiceSteps); the API gateways' form
+// (gatewaySteps). Screenshots, of the whole
 // page, go to _output/browser/.
 func TestInABrowser(t *testing.T) {
 	browser := os.Getenv(envChromium)
@@ -103,6 +104,7 @@ func TestInABrowser(t *testing.T) {
 	var decoded, nameMismatch, labelsError, generalError, databaseError string
 	var s3 objectStoreSeen
 	var data dataServicesSeen
+	var gw gatewaySeen
 	var secretLink, analystPrivileges, schemasError, editedJSON, listURL, sellerPrivileges, sellerState, salesJSON string
 	var reportingListed bool
 	err = chromedp.Run(tab,
@@ -293,6 +295,7 @@ func TestInABrowser(t *testing.T) {
 		chromedp.Text(`pre.object`, &s3.schemaJSON),
 		screenshot("19-settings-stored"),
 		dataServiceSteps(base, screenshot, &data),
+		gatewaySteps(base, screenshot, &gw),
 	)
 	if err != nil {
 		t.Fatalf("driving the dashboard: %v", err)
@@ -314,6 +317,7 @@ func TestInABrowser(t *testing.T) {
 	}
 	s3.check(t)
 	data.check(t)
+	gw.check(t)
 	if secretLink != "/ui/k8s_secret/dashboard-dashboard" {
 		t.Errorf("the user dashboard links its Secret as %q, want /ui/k8s_secret/dashboard-dashboard", secretLink)
 	}
@@ -463,5 +467,113 @@ func (s dataServicesSeen) check(t *testing.T) {
 		if !strings.Contains(s.dremioRow, want) {
 			t.Errorf("the new Dremio REST server's row %q lacks %s", s.dremioRow, want)
 		}
+	}
+}
+
+// gatewaySeen is what the browser saw of the API gateways' form.
+type gatewaySeen struct {
+	// What the create form filled by itself: the host once the name was
+	// typed, the port once the Service was picked, and whether the user
+	// and password showed before and after basic was picked.
+	host, port                 string
+	basicBefore, basicAfter    bool
+	listedRow, url, objectJSON string
+	// What the gateway's page picked, and the error next to spec.port of
+	// a gateway on a port its Service does not have.
+	pickedPort, pickedAuth, portError string
+	deletedListed                     bool
+}
+
+// gatewaySteps drives the API gateways' form: a gateway sales-gw of the
+// demo Service postgrest-analytics, its port and host filled by the form,
+// with basic authentication; listed, its page showing its URL; a gateway
+// on a port the Service does not have refused next to its port; sales-gw
+// deleted from its page.
+func gatewaySteps(base string, screenshot func(string) chromedp.Action, seen *gatewaySeen) chromedp.Tasks {
+	const gateways = "ui/apigws.operator.scc-digitalhub.github.io"
+	const basicShown = `!document.querySelector('form.create fieldset[data-show-if="spec.auth.type"]').hidden`
+	return chromedp.Tasks{
+		chromedp.Navigate(base + gateways),
+		chromedp.WaitVisible(`form.create select[data-path="spec.service"]`),
+		chromedp.SendKeys(`form.create input[data-path="metadata.name"]`, "sales-gw"),
+		chromedp.Value(`form.create input[data-path="spec.host"]`, &seen.host),
+		chromedp.SetValue(`form.create select[data-path="spec.service"]`, "postgrest-analytics"),
+		chromedp.Value(`form.create select[data-path="spec.port"]`, &seen.port),
+		chromedp.Evaluate(basicShown, &seen.basicBefore),
+		chromedp.SetValue(`form.create select[data-path="spec.auth.type"]`, "basic"),
+		chromedp.WaitVisible(`form.create input[data-path="spec.auth.basic.user"]`),
+		chromedp.Evaluate(basicShown, &seen.basicAfter),
+		chromedp.SendKeys(`form.create input[data-path="spec.auth.basic.user"]`, "sales"),
+		chromedp.SendKeys(`form.create input[data-path="spec.auth.basic.password"]`, "sales-gw-password"),
+		screenshot("26-gateway-form"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`tr[data-id="sales-gw"]`),
+		chromedp.Text(`tr[data-id="sales-gw"]`, &seen.listedRow),
+		screenshot("27-gateway-created"),
+		chromedp.Navigate(base + gateways + "/sales-gw"),
+		chromedp.WaitVisible(`form.edit select[data-path="spec.port"]`),
+		chromedp.Text(`p.gateway a`, &seen.url),
+		chromedp.Text(`pre.object`, &seen.objectJSON),
+		chromedp.Value(`form.edit select[data-path="spec.port"]`, &seen.pickedPort),
+		chromedp.Value(`form.edit select[data-path="spec.auth.type"]`, &seen.pickedAuth),
+		screenshot("28-gateway-page"),
+		// A port the Service does not have, picked by a script: the API's
+		// refusal shows next to the port.
+		chromedp.Navigate(base + gateways),
+		chromedp.WaitVisible(`form.create select[data-path="spec.service"]`),
+		chromedp.SendKeys(`form.create input[data-path="metadata.name"]`, "bogus-gw"),
+		chromedp.SetValue(`form.create select[data-path="spec.service"]`, "postgrest-analytics"),
+		chromedp.Evaluate(`(() => {
+			const pick = document.querySelector('form.create select[data-path="spec.port"]');
+			pick.add(new Option("9999", "9999"));
+			pick.value = "9999";
+		})()`, nil),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`form.create .field-error[data-error-for="spec.port"]`),
+		chromedp.Text(`form.create .field-error[data-error-for="spec.port"]`, &seen.portError),
+		screenshot("29-gateway-port-error"),
+		chromedp.Navigate(base + gateways + "/sales-gw"),
+		chromedp.WaitVisible(`.heading button[data-delete]`),
+		chromedp.Click(`.heading button[data-delete]`),
+		chromedp.WaitVisible(`form.create select[data-path="spec.service"]`),
+		chromedp.WaitVisible(`tr[data-id="analytics-api"]`),
+		chromedp.Evaluate(`document.querySelector('tr[data-id="sales-gw"]') !== null`, &seen.deletedListed),
+		screenshot("30-gateway-deleted"),
+	}
+}
+
+// check checks what the browser saw of the API gateways' form.
+func (s gatewaySeen) check(t *testing.T) {
+	t.Helper()
+	if s.host != "sales-gw.services.hubkit.example" {
+		t.Errorf("the host filled as the name sales-gw was typed is %q, want sales-gw.services.hubkit.example", s.host)
+	}
+	if s.port != "3000" {
+		t.Errorf("the port picked once the Service postgrest-analytics was is %q, want its port 3000", s.port)
+	}
+	if s.basicBefore || !s.basicAfter {
+		t.Errorf("the user and password show before basic is picked: %t, after: %t; want only after", s.basicBefore, s.basicAfter)
+	}
+	for _, want := range []string{"sales-gw.services.hubkit.example/", "postgrest-analytics:3000", "basic"} {
+		if !strings.Contains(s.listedRow, want) {
+			t.Errorf("the row of sales-gw %q lacks %s", s.listedRow, want)
+		}
+	}
+	if s.url != "https://sales-gw.services.hubkit.example/" {
+		t.Errorf("the page of sales-gw shows the URL %q, want https://sales-gw.services.hubkit.example/", s.url)
+	}
+	for _, want := range []string{`"port": 3000`, `"service": "postgrest-analytics"`, `"type": "basic"`, `"user": "sales"`, `"path": "/"`} {
+		if !strings.Contains(s.objectJSON, want) || strings.Contains(s.objectJSON, "sales-gw-password") {
+			t.Errorf("the gateway sales-gw lacks %s, or shows its password:\n%s", want, s.objectJSON)
+		}
+	}
+	if s.pickedPort != "3000" || s.pickedAuth != "basic" {
+		t.Errorf("the page of sales-gw picks the port %q and the authentication %q, want 3000 and basic", s.pickedPort, s.pickedAuth)
+	}
+	if !strings.Contains(s.portError, "9999") || !strings.Contains(s.portError, "3000") {
+		t.Errorf("a gateway on the port 9999 of postgrest-analytics: the error next to spec.port is %q, want the API's refusal naming the Service's port 3000", s.portError)
+	}
+	if s.deletedListed {
+		t.Errorf("the gateway sales-gw deleted from its page is still listed")
 	}
 }

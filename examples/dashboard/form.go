@@ -118,6 +118,21 @@ type formField struct {
 	// ErrorPath is the path the API names the field by in its errors, when
 	// it is not Path: a form whose body is not the object itself.
 	ErrorPath string
+	// Ports, on a select of Services, are each option's Service's ports,
+	// joined by commas ("3000,8080"), by option; PortsOf, on a select of
+	// ports, is the path of the Service select whose picked Service's ports
+	// it offers (the browser fills it as the Service changes).
+	Ports   map[string]string
+	PortsOf string
+	// FillFrom is the path of the field that, followed by FillSuffix,
+	// fills this one as the user types it, while the user has not typed
+	// this one; Placeholder is shown while the field is empty.
+	FillFrom, FillSuffix, Placeholder string
+	// ShowIf and ShowValue show a fieldset only while the field at ShowIf
+	// holds ShowValue; Hidden says it does not (settleShown). A hidden
+	// fieldset's fields are not sent.
+	ShowIf, ShowValue string
+	Hidden            bool
 }
 
 // ErrorFor is the path of the API's errors shown next to the field.
@@ -581,6 +596,21 @@ func pickedText(f formField, v any) string {
 		}
 	}
 	return strings.Join(items, listSeparator)
+}
+
+// settleShown hides the fields among fields (and their fieldsets') shown
+// only while another field among all holds a value (ShowIf), when it does
+// not: its Default, as the form is drawn.
+func settleShown(all, fields []formField) {
+	for i := range fields {
+		f := &fields[i]
+		if f.ShowIf != "" {
+			var value string
+			refine(all, f.ShowIf, func(g *formField) { value = g.Default })
+			f.Hidden = value != f.ShowValue
+		}
+		settleShown(all, f.Fields)
+	}
 }
 
 // markSecret marks the fields at paths, and those under them, secret.

@@ -30,6 +30,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/hubkit-dev/hubkit/databases"
+	"github.com/hubkit-dev/hubkit/gateway"
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/crs"
 	"github.com/hubkit-dev/hubkit/platform"
@@ -41,7 +42,15 @@ import (
 
 type options struct {
 	addr, kubeconfig, namespace, users string
+	// domain is the platform's domain: a new gateway's host defaults to
+	// "<name>.services.<domain>". Empty on the embedded cluster is
+	// demoDomain, the demo gateway's.
+	domain string
 }
+
+// demoDomain is the platform domain of the embedded demo: its gateway's
+// host is analytics-api.services.hubkit.example.
+const demoDomain = "hubkit.example"
 
 func parseFlags(args []string) (options, error) {
 	var o options
@@ -50,6 +59,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.kubeconfig, "kubeconfig", os.Getenv("KUBECONFIG"), "serve the cluster of this kubeconfig instead of the embedded in-memory one")
 	fs.StringVar(&o.namespace, "namespace", "", "the namespace to show (default: demo on the embedded cluster, K8S_NAMESPACE or default otherwise)")
 	fs.StringVar(&o.users, "users", "", "on a real cluster: the user file, name:bcrypt-hash per line")
+	fs.StringVar(&o.domain, "domain", os.Getenv("HUBKIT_DOMAIN"), "the platform's domain: a new API gateway's host defaults to <name>.services.<domain> (HUBKIT_DOMAIN; default "+demoDomain+" on the embedded cluster, none otherwise)")
 	fs.Usage = func() {
 		_, _ = fmt.Fprintf(fs.Output(), "Usage: dashboard [flags]\n\nRelevance selectors come from K8S_SELECTOR_SERVICE, _DEPLOYMENT, _JOB, _PVC, _QUOTA; the secret filter from K8S_SELECTOR_LABELS, _OWNERS, _ANNOTATIONS, _NAMES; the claims' settings from K8S_PVC_MANAGED_BY and K8S_PVC_STORAGE_CLASSES; KEEP_SECRET_NAME=true says the postgres-operator keeps user Secret names; K8S_CRD_ALLOWED and K8S_CRD_DENIED choose the custom resources served, K8S_CR_CREATED_BY (krm by default) scopes them.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -101,7 +111,15 @@ func newServer(ctx context.Context, o options, logger *slog.Logger) (*server, er
 		// resource manager.
 		platform.WithCustomResources(crs.OptionsFromEnv(os.Getenv)...),
 	}
-	s := &server{logger: logger}
+	domain := o.domain
+	if domain == "" && o.kubeconfig == "" {
+		domain = demoDomain
+	}
+	if domain != "" {
+		// The gateway client's Expose puts gateways under it too.
+		popts = append(popts, platform.WithGateway(gateway.WithPlatformDomain(domain)))
+	}
+	s := &server{logger: logger, domain: domain}
 	if os.Getenv("KEEP_SECRET_NAME") == "true" {
 		// The postgres-operator of this cluster keeps user Secret names.
 		popts = append(popts, platform.WithDatabases(databases.KeepSecretName()))

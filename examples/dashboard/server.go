@@ -33,6 +33,9 @@ type server struct {
 	users    map[string][]byte // user -> bcrypt hash
 	logger   *slog.Logger
 	api      *restapi.Handler
+	// domain is the platform's domain, empty when unknown: a new API
+	// gateway's host defaults to "<name>.services.<domain>".
+	domain string
 }
 
 // loadUsers reads a user file: one "name:bcrypt-hash" per line, as

@@ -74,6 +74,9 @@ type view struct {
 	// Service is the URL a data service is reached at inside the cluster,
 	// on its page.
 	Service string
+	// Gateway is the URL an API gateway is reached at outside the
+	// cluster, on its page.
+	Gateway string
 	Error   string
 }
 
@@ -326,7 +329,8 @@ func storageClassNames(ctx context.Context, p *platform.Platform) []string {
 }
 
 // detailPage shows one object, with its edit form when it is a custom
-// resource, a database's users, and the URL of a data service.
+// resource, a database's users, and the URL of a data service or of an
+// API gateway.
 func (s *server) detailPage(w http.ResponseWriter, r *http.Request) {
 	p, err := s.platformFor(r)
 	entity, id := r.PathValue("entity"), r.PathValue("id")
@@ -338,11 +342,13 @@ func (s *server) detailPage(w http.ResponseWriter, r *http.Request) {
 	if err == nil && customResource(entity) {
 		if fields, ok := s.createForm(r.Context(), p, entity); ok {
 			v.Fields = fillFields(fields, v.Detail)
+			editGatewayFields(entity, v.Fields)
 		}
 		if entity == databaseKindID {
 			v.Database, err = databasePage(r.Context(), p, id)
 		}
 		v.Service = serviceURL(entity, id, p.Hub().Namespace())
+		v.Gateway = gatewayURL(entity, v.Detail)
 	}
 	if err != nil {
 		v.Error = err.Error()
@@ -368,9 +374,10 @@ func deletable(entity string) bool {
 // the API serves whose name is crdID, drawn from the schema writes are
 // checked against (its custom schema when one is set, else its storage
 // version's own: crs.Client.SchemaFor), with the fields its domain
-// declares secret typed unseen, and the object store's and the data
-// services' dedicated fields (objectStoreFields, dataServiceFields); false
-// for a CRD the API does not serve.
+// declares secret typed unseen, and the object store's, the data
+// services' and the gateways' dedicated fields (objectStoreFields,
+// dataServiceFields, gatewayFields); false for a CRD the API does not
+// serve.
 func (s *server) createForm(ctx context.Context, p *platform.Platform, crdID string) ([]formField, bool) {
 	if crd := s.crdNamed(crdID); crd != nil {
 		var props *apiextensionsv1.JSONSchemaProps
@@ -389,6 +396,7 @@ func (s *server) createForm(ctx context.Context, p *platform.Platform, crdID str
 		fields := formFields(props)
 		markSecret(fields, platform.SecretFields(schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind}))
 		objectStoreFields(ctx, p, crd.Name, fields)
+		gatewayFields(ctx, p, crd.Name, s.domain, fields)
 		return dataServiceFields(ctx, p, crd.Name, fields), true
 	}
 	return nil, false

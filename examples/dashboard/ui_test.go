@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/platform"
 	"github.com/hubkit-dev/hubkit/secrets"
 )
@@ -299,14 +303,7 @@ func TestSettingsForm(t *testing.T) {
 // from the registry, and a service's URL inside the cluster on its page.
 func TestDataServiceForms(t *testing.T) {
 	h := newTestHandler(t)
-	cases := map[string]struct {
-		reason string
-		path   string
-		want   []string
-		// inOrder are parts of the page that must come in this order.
-		inOrder []string
-		absent  []string
-	}{
+	cases := map[string]pageCase{
 		"PostgrestCreate": {
 			reason: "A new PostgREST service: its grants a multiple select of the table privileges, joined with commas, with the hint that they go with tables; its Secret a select of the namespace's; its port 5432; its password unseen.",
 			path:   "/ui/postgrests.operator.postgrest.org",
@@ -376,30 +373,162 @@ func TestDataServiceForms(t *testing.T) {
 		},
 	}
 	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			status, _, raw := get(t, h, tc.path, nil)
-			if status != http.StatusOK {
-				t.Fatalf("\nReason: %s\n%s = %d", tc.reason, tc.path, status)
-			}
-			for _, want := range tc.want {
-				if !strings.Contains(raw, want) {
-					t.Errorf("\nReason: %s\n%s lacks %s", tc.reason, tc.path, want)
-				}
-			}
-			for _, absent := range tc.absent {
-				if strings.Contains(raw, absent) {
-					t.Errorf("\nReason: %s\n%s has %s", tc.reason, tc.path, absent)
-				}
-			}
-			at := 0
-			for _, part := range tc.inOrder {
-				i := strings.Index(raw[at:], part)
-				if i < 0 {
-					t.Errorf("\nReason: %s\n%s lacks %s after the fields before it", tc.reason, tc.path, part)
-					break
-				}
-				at += i
-			}
-		})
+		t.Run(name, func(t *testing.T) { tc.check(t, h) })
+	}
+}
+
+// TestGatewayForms checks the API gateway's dedicated form, as the
+// resource manager has it and better: its Service picked among the
+// namespace's, each option carrying its Service's ports for the port
+// select to offer; its host filled from its name under the platform's
+// domain; its path "/"; its authentication none or basic, the user and
+// password in a fieldset shown only for basic. A gateway's page shows its
+// URL, its Service and port picked (the port among its Service's), its
+// authentication basic with the user and password shown.
+func TestGatewayForms(t *testing.T) {
+	const kind = "/ui/apigws.operator.scc-digitalhub.github.io"
+	h := newTestHandler(t, func(s *server) {
+		// A Service of two ports, and a gateway of its second.
+		svc := &corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Name: "events"},
+			Spec:       corev1.ServiceSpec{Ports: []corev1.ServicePort{{Name: "http", Port: 8080}, {Name: "admin", Port: 9090}}},
+		}
+		if err := hub.For[*corev1.Service](s.base.Hub()).Create(t.Context(), svc); err != nil {
+			t.Fatal(err)
+		}
+	})
+	gw := `{"metadata": {"name": "events-admin"}, "spec": {"host": "admin.example.org", "path": "/admin", "service": "events", "port": 9090, "auth": {"type": "none"}}}`
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/api/apigws.operator.scc-digitalhub.github.io", strings.NewReader(gw))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("creating the gateway events-admin = %d: %s", rec.Code, rec.Body)
+	}
+	cases := map[string]pageCase{
+		"Create": {
+			reason: "A new gateway: its Service a required select whose options carry their ports, its port a select the browser fills, its host filled from the name under hubkit.example, its path /, its authentication none with the user and password hidden.",
+			path:   kind,
+			want: []string{
+				`<select id="field-spec.service" name="spec.service" data-path="spec.service" data-field="select" data-type="string" required`,
+				`<option value="">Choose…</option>`,
+				`<option data-ports="3000">postgrest-analytics</option>`, `<option data-ports="8080,9090">events</option>`,
+				`<select id="field-spec.port" name="spec.port" data-path="spec.port" data-field="select" data-type="integer" data-ports-of="spec.service" required`,
+				`<option value="">Pick a Service first</option></select>`,
+				`data-path="spec.host" data-field="text" data-type="string" type="text" required pattern="[a-z0-9]([\-a-z0-9.]*[a-z0-9])?"`,
+				`data-fill-from="metadata.name" data-fill-suffix=".services.hubkit.example" placeholder="&lt;name&gt;.services.hubkit.example"`,
+				`By default &lt;name&gt;.services.hubkit.example, filled as you type the name`,
+				`data-path="spec.path" data-field="text" data-type="string" type="text" value="/" required`,
+				`<legend>authentication</legend>`,
+				`data-path="spec.auth.type" data-field="select" data-type="string" required aria-describedby="hint-spec.auth.type error-spec.auth.type"><option selected>none</option><option>basic</option></select>`,
+				`<fieldset data-show-if="spec.auth.type" data-show-value="basic" hidden disabled>`,
+				`data-path="spec.auth.basic.user" data-field="text" data-type="string" type="text" required`,
+				`data-path="spec.auth.basic.password" data-field="text" data-type="string" type="password" required autocomplete="new-password"`,
+			},
+			inOrder: []string{
+				`data-path="metadata.name"`, `data-path="spec.host"`, `data-path="spec.path"`, `data-path="spec.service"`, `data-path="spec.port"`,
+				`data-path="spec.auth.type"`, `data-show-if="spec.auth.type"`, `data-path="spec.auth.basic.user"`, `data-path="spec.auth.basic.password"`,
+			},
+			absent: []string{`data-path="spec.port" data-field="number"`, `<p class="service`},
+		},
+		"List": {
+			reason: "The list shows the registry's columns.",
+			path:   kind,
+			want:   []string{`<td>analytics-api.services.hubkit.example/</td><td>postgrest-analytics:3000</td><td>basic</td><td>Ready</td>`},
+		},
+		"DemoPage": {
+			reason: "The demo gateway's page: its URL, its Service and port picked, basic authentication picked with its user shown, its password not shown, its host no longer following the name.",
+			path:   kind + "/analytics-api",
+			want: []string{
+				`<p class="service gateway">URL <a href="https://analytics-api.services.hubkit.example/">https://analytics-api.services.hubkit.example/</a>`,
+				`<option selected data-ports="3000">postgrest-analytics</option>`,
+				`data-ports-of="spec.service" required aria-describedby="hint-spec.port error-spec.port"><option selected>3000</option></select>`,
+				`<option>none</option><option selected>basic</option>`,
+				`<fieldset data-show-if="spec.auth.type" data-show-value="basic">`,
+				`value="analyst"`,
+				`data-path="spec.auth.basic.password" data-field="text" data-type="string" type="password" required autocomplete="new-password"`,
+				`Not shown: type it again to save the gateway.`,
+				`value="analytics-api.services.hubkit.example"`,
+			},
+			absent: []string{`demo-gateway-password`, `data-fill-from`, `Pick a Service first`},
+		},
+		"PortPage": {
+			reason: "A gateway of a Service's second port: its page offers the Service's ports, the gateway's picked; no authentication, the user and password hidden.",
+			path:   kind + "/events-admin",
+			want: []string{
+				`<p class="service gateway">URL <a href="https://admin.example.org/admin">https://admin.example.org/admin</a>`,
+				`<option selected data-ports="8080,9090">events</option>`,
+				`data-ports-of="spec.service" required aria-describedby="hint-spec.port error-spec.port"><option>8080</option><option selected>9090</option></select>`,
+				`<option selected>none</option><option>basic</option>`,
+				`<fieldset data-show-if="spec.auth.type" data-show-value="basic" hidden disabled>`,
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) { tc.check(t, h) })
+	}
+}
+
+// TestGatewayDomain checks the platform domain's setting: -domain (or
+// HUBKIT_DOMAIN) is the suffix a new gateway's host is filled with; a real
+// cluster's dashboard without one fills nothing.
+func TestGatewayDomain(t *testing.T) {
+	t.Setenv("HUBKIT_DOMAIN", "")
+	o, err := parseFlags([]string{"-domain", "data.example.org"})
+	if err != nil || o.domain != "data.example.org" {
+		t.Fatalf("-domain data.example.org: %+v, %v", o, err)
+	}
+	t.Setenv("HUBKIT_DOMAIN", "env.example.org")
+	if o, err := parseFlags(nil); err != nil || o.domain != "env.example.org" {
+		t.Fatalf("HUBKIT_DOMAIN=env.example.org: %+v, %v", o, err)
+	}
+	h := newTestHandler(t, func(s *server) { s.domain = "data.example.org" })
+	_, _, raw := get(t, h, "/ui/apigws.operator.scc-digitalhub.github.io", nil)
+	if !strings.Contains(raw, `data-fill-suffix=".services.data.example.org"`) {
+		t.Errorf("with the domain data.example.org, the host is not filled under it")
+	}
+	h = newTestHandler(t, func(s *server) { s.domain = "" })
+	_, _, raw = get(t, h, "/ui/apigws.operator.scc-digitalhub.github.io", nil)
+	if strings.Contains(raw, "data-fill-from") || !strings.Contains(raw, `<small class="hint" id="hint-spec.host">The DNS name the Service is reached at.</small>`) {
+		t.Errorf("without a domain, the host is still filled, or its hint names a default")
+	}
+}
+
+// A pageCase is what a page of the dashboard must show: parts it must
+// have, some in order, and parts it must not.
+type pageCase struct {
+	reason string
+	path   string
+	want   []string
+	// inOrder are parts of the page that must come in this order.
+	inOrder []string
+	absent  []string
+}
+
+// check gets the page of c from h and checks it.
+func (c pageCase) check(t *testing.T, h http.Handler) {
+	t.Helper()
+	status, _, raw := get(t, h, c.path, nil)
+	if status != http.StatusOK {
+		t.Fatalf("\nReason: %s\n%s = %d", c.reason, c.path, status)
+	}
+	for _, want := range c.want {
+		if !strings.Contains(raw, want) {
+			t.Errorf("\nReason: %s\n%s lacks %s", c.reason, c.path, want)
+		}
+	}
+	for _, absent := range c.absent {
+		if strings.Contains(raw, absent) {
+			t.Errorf("\nReason: %s\n%s has %s", c.reason, c.path, absent)
+		}
+	}
+	at := 0
+	for _, part := range c.inOrder {
+		i := strings.Index(raw[at:], part)
+		if i < 0 {
+			t.Errorf("\nReason: %s\n%s lacks %s after the fields before it", c.reason, c.path, part)
+			break
+		}
+		at += i
 	}
 }

@@ -108,11 +108,13 @@ function setPath(obj, path, value) {
 }
 
 // schemaBody builds the object a form drawn from a schema describes, from
-// its inputs' data-path. A value it cannot read is a RequestError naming
-// its field, and nothing is sent.
+// its inputs' data-path, but those hidden (a fieldset shown only for some
+// choice, data-show-if, that is not made). A value it cannot read is a
+// RequestError naming its field, and nothing is sent.
 function schemaBody(form) {
   const body = Object.create(null), fields = [];
   for (const el of form.querySelectorAll("[data-path]")) {
+    if (el.disabled || el.closest("[hidden]")) continue;
     try {
       const value = valueOf(el);
       if (value !== undefined) setPath(body, el.dataset.path, value);
@@ -209,6 +211,50 @@ document.addEventListener("change", (ev) => {
   editor.value = pick.value;
   editor.dispatchEvent(new Event("input", { bubbles: true }));
   pick.value = "";
+});
+
+// fillPorts offers, in the port select pick, the ports of the Service
+// picked in its Service select (data-ports on its options): the port
+// picked stays when the Service has it, else its first is picked, as the
+// resource manager does.
+function fillPorts(pick, service) {
+  const option = service.selectedOptions[0];
+  const ports = option && option.dataset.ports ? option.dataset.ports.split(",") : [];
+  const was = pick.value;
+  let prompt = "Pick a Service first";
+  if (service.value !== "") prompt = ports.length === 0 ? "The Service has no port" : "";
+  pick.replaceChildren();
+  if (prompt !== "") pick.add(new Option(prompt, ""));
+  for (const port of ports) pick.add(new Option(port, port));
+  pick.value = ports.includes(was) ? was : (ports[0] || "");
+}
+
+// Picking a Service fills the select of its ports (data-ports-of); picking
+// a choice shows the fieldsets shown only for it (data-show-if), and hides
+// and disables the others, whose fields are then neither checked nor sent.
+document.addEventListener("change", (ev) => {
+  const el = ev.target.closest("select[data-path]");
+  if (!el || !el.form) return;
+  const path = CSS.escape(el.dataset.path);
+  for (const pick of el.form.querySelectorAll('select[data-ports-of="' + path + '"]')) fillPorts(pick, el);
+  for (const set of el.form.querySelectorAll('fieldset[data-show-if="' + path + '"]')) {
+    const shown = el.value === set.dataset.showValue;
+    set.hidden = !shown;
+    set.disabled = !shown;
+  }
+});
+
+// Typing a field fills those filled from it (data-fill-from: the host from
+// the name, with its suffix) that the user has not typed; emptying one of
+// them has it follow again.
+document.addEventListener("input", (ev) => {
+  const el = ev.target.closest("[data-path]");
+  if (!el || !el.form) return;
+  if (el.dataset.fillFrom !== undefined) el.dataset.typed = el.value === "" ? "" : "true";
+  for (const to of el.form.querySelectorAll('[data-fill-from="' + CSS.escape(el.dataset.path) + '"]')) {
+    if (to.dataset.typed === "true") continue;
+    to.value = el.value === "" ? "" : el.value + to.dataset.fillSuffix;
+  }
 });
 
 // Editing a field takes its error away.
