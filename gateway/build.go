@@ -43,7 +43,8 @@ type ApiGwRequest struct {
 	Host, Domain string
 	// Path is the path prefix; empty is "/".
 	Path string
-	// User and Password, when User is set, ask for basic authentication.
+	// User and Password, when either is set, ask for basic
+	// authentication (and Validate requires both).
 	User     string
 	Password secrets.Value
 }
@@ -70,7 +71,7 @@ func (r ApiGwRequest) spec() ApiGwSpec {
 	if spec.Path == "" {
 		spec.Path = DefaultPath
 	}
-	if r.User != "" {
+	if r.User != "" || !r.Password.IsEmpty() {
 		spec.Auth = Auth{Type: AuthBasic, Basic: BasicAuth{User: r.User, Password: r.Password.Reveal()}}
 	}
 	return spec

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -238,10 +239,14 @@ func apiGwStatus(g *ApiGw, o reconcile.Outcome) ApiGwStatus {
 	return status
 }
 
+// bcryptMaxPassword is the longest password bcrypt hashes, in bytes.
+const bcryptMaxPassword = 72
+
 // validateSpec checks an ApiGw as the operator would need it, with field
 // paths: a host that is a DNS name, a path starting with "/", a Service
-// and a port, auth none or basic with a user (no ':') and a password; and
-// that the names rendered for it are valid.
+// and a port, auth none or basic with a user (no ':', no control
+// character) and a password bcrypt can hash (at most 72 bytes); and that
+// the names rendered for it are valid.
 func validateSpec(name string, spec ApiGwSpec) field.ErrorList {
 	p := field.NewPath("spec")
 	var errs field.ErrorList
@@ -270,11 +275,13 @@ func validateSpec(name string, spec ApiGwSpec) field.ErrorList {
 		bp := p.Child("auth", "basic")
 		if spec.Auth.Basic.User == "" {
 			errs = append(errs, field.Required(bp.Child("user"), "the user basic authentication lets in"))
-		} else if strings.Contains(spec.Auth.Basic.User, ":") {
-			errs = append(errs, field.Invalid(bp.Child("user"), spec.Auth.Basic.User, "a user name holds no ':'"))
+		} else if strings.Contains(spec.Auth.Basic.User, ":") || strings.ContainsFunc(spec.Auth.Basic.User, unicode.IsControl) {
+			errs = append(errs, field.Invalid(bp.Child("user"), spec.Auth.Basic.User, "a user name holds no ':' and no control character (a line break would split the htpasswd line)"))
 		}
 		if spec.Auth.Basic.Password == "" {
 			errs = append(errs, field.Required(bp.Child("password"), "the user's password"))
+		} else if len(spec.Auth.Basic.Password) > bcryptMaxPassword {
+			errs = append(errs, field.TooLong(bp.Child("password"), "", bcryptMaxPassword))
 		}
 	default:
 		errs = append(errs, field.NotSupported(p.Child("auth", "type"), spec.Auth.Type, []string{AuthNone, AuthBasic}))
