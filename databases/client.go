@@ -74,18 +74,7 @@ func NewClient(c *hub.Client, opts ...Option) *Client {
 // CreateDatabase validates db and creates its resource. An invalid
 // database is a *hub.ValidationError; nothing is created then.
 func (c *Client) CreateDatabase(ctx context.Context, db DatabaseRequest) (*Postgres, error) {
-	if err := hub.NewValidationError(postgresKind, db.Name, checkDatabase(db)); err != nil {
-		return nil, err
-	}
-	ns, err := c.databases.Namespace()
-	if err != nil {
-		return nil, err
-	}
-	p := db.Build(ns)
-	if err := c.databases.Create(ctx, p); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return c.databases.CreateBuilt(ctx, postgresKind, db.Name, checkDatabase(db), db.Build, nil)
 }
 
 // ListDatabases lists the database resources, sorted by name.
@@ -117,18 +106,7 @@ func (c *Client) CreateUser(ctx context.Context, u UserRequest) (*PostgresUser, 
 	if err != nil {
 		return nil, err
 	}
-	if err := hub.NewValidationError(postgresUserKind, u.Name, errs); err != nil {
-		return nil, err
-	}
-	ns, err := c.users.Namespace()
-	if err != nil {
-		return nil, err
-	}
-	pu := u.Build(ns)
-	if err := c.users.Create(ctx, pu); err != nil {
-		return nil, err
-	}
-	return pu, nil
+	return c.users.CreateBuilt(ctx, postgresUserKind, u.Name, errs, u.Build, nil)
 }
 
 // checkDatabase makes CreateDatabase's checks.

@@ -135,24 +135,9 @@ func checkDremio(ctx context.Context, secrets *hub.Resource[*corev1.Secret], d *
 // exist and hold POSTGRES_URL, or USER and PASSWORD with a host and
 // database), and creates its resource.
 func (c *Client) CreatePostgrest(ctx context.Context, r PostgrestRequest) (*Postgrest, error) {
-	errs := r.Validate()
-	ns, err := c.postgrests.Namespace()
-	if err != nil {
-		return nil, err
-	}
-	obj := r.Build(ns)
-	if len(errs) == 0 {
-		if errs, err = checkPostgrest(ctx, c.secrets, obj); err != nil {
-			return nil, err
-		}
-	}
-	if err := hub.NewValidationError(postgrestKind, r.Name, errs); err != nil {
-		return nil, err
-	}
-	if err := c.postgrests.Create(ctx, obj); err != nil {
-		return nil, err
-	}
-	return obj, nil
+	return c.postgrests.CreateBuilt(ctx, postgrestKind, r.Name, r.Validate(), r.Build, func(ctx context.Context, p *Postgrest) (field.ErrorList, error) {
+		return checkPostgrest(ctx, c.secrets, p)
+	})
 }
 
 // CreatePostgrestForUser creates the PostgREST service called name that
@@ -172,24 +157,9 @@ func (c *Client) CreatePostgrestForUser(ctx context.Context, name, user string, 
 // CreateDremioRestServer validates r, checks the Secret it connects with
 // (it must exist and hold USER and PASSWORD), and creates its resource.
 func (c *Client) CreateDremioRestServer(ctx context.Context, r DremioRequest) (*DremioRestServer, error) {
-	errs := r.Validate()
-	ns, err := c.dremios.Namespace()
-	if err != nil {
-		return nil, err
-	}
-	obj := r.Build(ns)
-	if len(errs) == 0 {
-		if errs, err = checkDremio(ctx, c.secrets, obj); err != nil {
-			return nil, err
-		}
-	}
-	if err := hub.NewValidationError(dremioKind, r.Name, errs); err != nil {
-		return nil, err
-	}
-	if err := c.dremios.Create(ctx, obj); err != nil {
-		return nil, err
-	}
-	return obj, nil
+	return c.dremios.CreateBuilt(ctx, dremioKind, r.Name, r.Validate(), r.Build, func(ctx context.Context, d *DremioRestServer) (field.ErrorList, error) {
+		return checkDremio(ctx, c.secrets, d)
+	})
 }
 
 // GetPostgrest returns the PostgREST service called name.

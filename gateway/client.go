@@ -91,26 +91,11 @@ func (c *Client) CreateApiGw(ctx context.Context, r ApiGwRequest) (*ApiGw, error
 	if r.Domain == "" {
 		r.Domain = c.domain
 	}
-	errs := r.Validate()
-	ns, err := c.gateways.Namespace()
-	if err != nil {
-		return nil, err
-	}
-	obj := r.Build(ns)
-	if len(errs) == 0 {
-		var port int32
-		if port, errs, err = checkService(ctx, c.services, obj.Spec); err != nil {
-			return nil, err
-		}
-		obj.Spec.Port = port
-	}
-	if err := hub.NewValidationError(apiGwKind, r.Name, errs); err != nil {
-		return nil, err
-	}
-	if err := c.gateways.Create(ctx, obj); err != nil {
-		return nil, err
-	}
-	return obj, nil
+	return c.gateways.CreateBuilt(ctx, apiGwKind, r.Name, r.Validate(), r.Build, func(ctx context.Context, g *ApiGw) (field.ErrorList, error) {
+		port, errs, err := checkService(ctx, c.services, g.Spec)
+		g.Spec.Port = port
+		return errs, err
+	})
 }
 
 // Expose exposes the Service called service outside the cluster through a

@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -348,6 +349,36 @@ func (r *Resource[T]) Create(ctx context.Context, obj T) error {
 		return fmt.Errorf("creating %s: %w", r.describe(obj.GetNamespace(), obj.GetName()), err)
 	}
 	return nil
+}
+
+// CreateBuilt creates what a domain's builder makes, as every domain
+// client's Create verb does: errs are the builder's field errors (its
+// Validate); when there are none, check (nil for none) adds what only the
+// cluster knows about the object build makes for r's namespace (that a
+// Service or a Secret it names exists). Any error makes a *ValidationError
+// of kind and name, and nothing is sent; otherwise the object is created
+// and returned as the server holds it.
+func (r *Resource[T]) CreateBuilt(ctx context.Context, kind schema.GroupKind, name string, errs field.ErrorList,
+	build func(namespace string) T, check func(context.Context, T) (field.ErrorList, error),
+) (T, error) {
+	var zero T
+	ns, err := r.Namespace()
+	if err != nil {
+		return zero, err
+	}
+	obj := build(ns)
+	if len(errs) == 0 && check != nil {
+		if errs, err = check(ctx, obj); err != nil {
+			return zero, err
+		}
+	}
+	if err := NewValidationError(kind, name, errs); err != nil {
+		return zero, err
+	}
+	if err := r.Create(ctx, obj); err != nil {
+		return zero, err
+	}
+	return obj, nil
 }
 
 // Apply applies obj with server-side apply under the client's field owner

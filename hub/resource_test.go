@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -793,5 +794,67 @@ func TestClientWithoutMapperExplainsItself(t *testing.T) {
 	_, err := hub.For[*corev1.ConfigMap](c).Get(context.Background(), "x")
 	if err == nil || !strings.Contains(err.Error(), "namespaced") {
 		t.Errorf("Get without a REST mapping = %v, want an error saying the scope is unknown", err)
+	}
+}
+
+func TestResourceCreateBuilt(t *testing.T) {
+	kind := schema.GroupKind{Kind: "ConfigMap"}
+	build := func(ns string) *corev1.ConfigMap {
+		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "settings"}}
+	}
+	bad := field.ErrorList{field.Required(field.NewPath("data", "mode"), "")}
+	cases := map[string]struct {
+		reason     string
+		errs       field.ErrorList
+		check      func(context.Context, *corev1.ConfigMap) (field.ErrorList, error)
+		wantCheck  bool
+		wantErr    func(error) bool
+		wantStored bool
+	}{
+		"Created": {
+			reason: "No builder error, the check passes: created in the client's namespace.", wantCheck: true,
+			check:   func(context.Context, *corev1.ConfigMap) (field.ErrorList, error) { return nil, nil },
+			wantErr: func(err error) bool { return err == nil }, wantStored: true,
+		},
+		"NoCheck": {
+			reason: "A nil check is no check.", wantErr: func(err error) bool { return err == nil }, wantStored: true,
+		},
+		"BuilderErrors": {
+			reason: "The builder's errors are a ValidationError; the check is not asked, nothing is sent.", errs: bad,
+			check:   func(context.Context, *corev1.ConfigMap) (field.ErrorList, error) { return nil, nil },
+			wantErr: hub.IsInvalid,
+		},
+		"CheckErrors": {
+			reason: "What the check finds is a ValidationError too; nothing is sent.", wantCheck: true,
+			check:   func(context.Context, *corev1.ConfigMap) (field.ErrorList, error) { return bad, nil },
+			wantErr: hub.IsInvalid,
+		},
+		"CheckFails": {
+			reason: "A check that cannot run returns its error as it is.", wantCheck: true,
+			check:   func(context.Context, *corev1.ConfigMap) (field.ErrorList, error) { return nil, errors.New("offline") },
+			wantErr: func(err error) bool { return err != nil && err.Error() == "offline" },
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			fc := newFakeCluster(t, interceptor.Funcs{})
+			r := hub.For[*corev1.ConfigMap](fc.client)
+			checked := false
+			var check func(context.Context, *corev1.ConfigMap) (field.ErrorList, error)
+			if tc.check != nil {
+				check = func(ctx context.Context, cm *corev1.ConfigMap) (field.ErrorList, error) {
+					checked = cm.Namespace == "team-a"
+					return tc.check(ctx, cm)
+				}
+			}
+			_, err := r.CreateBuilt(t.Context(), kind, "settings", tc.errs, build, check)
+			if !tc.wantErr(err) {
+				t.Errorf("\nReason: %s\nerror %v", tc.reason, err)
+			}
+			_, getErr := r.Get(t.Context(), "settings")
+			if diff := cmp.Diff([]bool{tc.wantCheck, tc.wantStored}, []bool{checked, getErr == nil}); diff != "" {
+				t.Errorf("\nReason: %s\nchecked in the namespace, stored: -want, +got:\n%s", tc.reason, diff)
+			}
+		})
 	}
 }

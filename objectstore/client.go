@@ -7,7 +7,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/reconcile"
@@ -56,25 +55,9 @@ func NewClient(c *hub.Client, _ ...Option) *Client {
 	return &Client{buckets: hub.For[*Bucket](c), policies: hub.For[*Policy](c), users: hub.For[*User](c)}
 }
 
-func create[T client.Object](ctx context.Context, r *hub.Resource[T], kind schema.GroupKind, name string, errs field.ErrorList, build func(string) T) (T, error) {
-	var zero T
-	if err := hub.NewValidationError(kind, name, errs); err != nil {
-		return zero, err
-	}
-	ns, err := r.Namespace()
-	if err != nil {
-		return zero, err
-	}
-	obj := build(ns)
-	if err := r.Create(ctx, obj); err != nil {
-		return zero, err
-	}
-	return obj, nil
-}
-
 // CreateBucket validates b and creates its resource.
 func (c *Client) CreateBucket(ctx context.Context, b BucketRequest) (*Bucket, error) {
-	return create(ctx, c.buckets, bucketKind, b.Name, b.Validate(), b.Build)
+	return c.buckets.CreateBuilt(ctx, bucketKind, b.Name, b.Validate(), b.Build, nil)
 }
 
 // checkUser makes CreateUser's checks: u is valid, and every policy it
@@ -99,7 +82,7 @@ func (c *Client) checkUser(ctx context.Context, u UserRequest) (field.ErrorList,
 
 // CreatePolicy validates p and creates its resource.
 func (c *Client) CreatePolicy(ctx context.Context, p PolicyRequest) (*Policy, error) {
-	return create(ctx, c.policies, policyKind, p.Name, p.Validate(), p.Build)
+	return c.policies.CreateBuilt(ctx, policyKind, p.Name, p.Validate(), p.Build, nil)
 }
 
 // CreateUser validates u, checks that every policy it names exists (as a
@@ -110,7 +93,7 @@ func (c *Client) CreateUser(ctx context.Context, u UserRequest) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	return create(ctx, c.users, userKind, u.Name, errs, u.Build)
+	return c.users.CreateBuilt(ctx, userKind, u.Name, errs, u.Build, nil)
 }
 
 // policyNames returns the names of the policies users may attach.
