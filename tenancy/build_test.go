@@ -14,7 +14,7 @@ import (
 
 // problems lists the path and type of each error.
 func problems(errs field.ErrorList) []string {
-	out := []string{}
+	out := make([]string, 0, len(errs))
 	for _, e := range errs {
 		out = append(out, e.Field+" "+string(e.Type))
 	}
