@@ -2,7 +2,6 @@ package dataservices_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -26,34 +25,6 @@ import (
 // password is the password of every test connection: no error may show it.
 const password = "Sup3r-s3cret!"
 
-// A fieldError is what the tests compare of a field.Error.
-type fieldError struct {
-	Type  field.ErrorType
-	Field string
-}
-
-func fieldErrors(errs field.ErrorList) []fieldError {
-	out := make([]fieldError, 0, len(errs))
-	for _, e := range errs {
-		out = append(out, fieldError{Type: e.Type, Field: e.Field})
-	}
-	return out
-}
-
-// validationErrors returns the fields of a *hub.ValidationError, and fails
-// the test if err is another error.
-func validationErrors(t *testing.T, err error) []fieldError {
-	t.Helper()
-	if err == nil {
-		return nil
-	}
-	ve, ok := errors.AsType[*hub.ValidationError](err)
-	if !ok {
-		t.Fatalf("error %v is not a *hub.ValidationError", err)
-	}
-	return fieldErrors(ve.Errors)
-}
-
 // showsPassword tells whether an error shows the password in any form:
 // its text, or a value of one of its field errors.
 func showsPassword(errs field.ErrorList) bool {
@@ -76,7 +47,7 @@ func TestPostgrestValidate(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		req    dataservices.PostgrestRequest
-		want   []fieldError
+		want   []hubtest.FieldError
 	}{
 		"Tables": {
 			reason: "Tables with grants over a host, database, user and password.",
@@ -93,51 +64,51 @@ func TestPostgrestValidate(t *testing.T) {
 		"BadName": {
 			reason: "The resource name is a DNS subdomain, and the Service's a DNS-1035 label: both say so.",
 			req:    dataservices.NewPostgrest("Items_API", with(dataservices.WithTables("items"))...),
-			want:   []fieldError{{field.ErrorTypeInvalid, "metadata.name"}, {field.ErrorTypeInvalid, "metadata.name"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "metadata.name"}, {Type: field.ErrorTypeInvalid, Field: "metadata.name"}},
 		},
 		"NoName": {
 			reason: "A name is required.",
 			req:    dataservices.NewPostgrest("", with(dataservices.WithTables("items"))...),
-			want:   []fieldError{{field.ErrorTypeRequired, "metadata.name"}, {field.ErrorTypeInvalid, "metadata.name"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "metadata.name"}, {Type: field.ErrorTypeInvalid, Field: "metadata.name"}},
 		},
 		"RoleAndTables": {
 			reason: "An existing role or tables, not both.",
 			req:    dataservices.NewPostgrest("items-api", with(dataservices.WithAnonRole("web_anon"), dataservices.WithTables("items"))...),
-			want:   []fieldError{{field.ErrorTypeForbidden, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeForbidden, Field: "spec.tables"}},
 		},
 		"GrantsWithRole": {
 			reason: "Grants only go to a generated role.",
 			req:    dataservices.NewPostgrest("items-api", with(dataservices.WithAnonRole("web_anon"), dataservices.WithGrants("SELECT"))...),
-			want:   []fieldError{{field.ErrorTypeForbidden, "spec.grants"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeForbidden, Field: "spec.grants"}},
 		},
 		"BadGrant": {
 			reason: "Grants are table privileges.",
 			req:    dataservices.NewPostgrest("items-api", with(dataservices.WithTables("items"), dataservices.WithGrants("SELECT", "EXECUTE"))...),
-			want:   []fieldError{{field.ErrorTypeNotSupported, "spec.grants"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeNotSupported, Field: "spec.grants"}},
 		},
 		"SecretAndCredentials": {
 			reason: "A Secret or credentials, not both; the password's error does not show it.",
 			req:    dataservices.NewPostgrest("items-api", with(dataservices.WithTables("items"), dataservices.WithConnectionSecret("pg-api"))...),
-			want:   []fieldError{{field.ErrorTypeForbidden, "spec.connection.user"}, {field.ErrorTypeForbidden, "spec.connection.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeForbidden, Field: "spec.connection.user"}, {Type: field.ErrorTypeForbidden, Field: "spec.connection.password"}},
 		},
 		"NoConnection": {
 			reason: "Without a Secret, host, database, user and password.",
 			req:    dataservices.NewPostgrest("items-api", dataservices.WithTables("items")),
-			want: []fieldError{
-				{field.ErrorTypeRequired, "spec.connection.host"}, {field.ErrorTypeRequired, "spec.connection.database"},
-				{field.ErrorTypeRequired, "spec.connection.user"}, {field.ErrorTypeRequired, "spec.connection.password"},
+			want: []hubtest.FieldError{
+				{Type: field.ErrorTypeRequired, Field: "spec.connection.host"}, {Type: field.ErrorTypeRequired, Field: "spec.connection.database"},
+				{Type: field.ErrorTypeRequired, Field: "spec.connection.user"}, {Type: field.ErrorTypeRequired, Field: "spec.connection.password"},
 			},
 		},
 		"BadPort": {
 			reason: "A port above 65535 is refused (0 or less is the default).",
 			req:    dataservices.NewPostgrest("items-api", with(dataservices.WithTables("items"), dataservices.WithHost("db", 70000))...),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.port"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.port"}},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			errs := tc.req.Validate()
-			if diff := cmp.Diff(tc.want, fieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.want, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
 			if showsPassword(errs) {
@@ -202,7 +173,7 @@ func TestDremioValidate(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		req    dataservices.DremioRequest
-		want   []fieldError
+		want   []hubtest.FieldError
 	}{
 		"Credentials": {reason: "Tables, a host, a user and a password.", req: dataservices.NewDremioRestServer("lake-api", with(dataservices.WithDremioTables("lake.sales"))...)},
 		"Secret": {reason: "A Secret instead of credentials.", req: dataservices.NewDremioRestServer("lake-api",
@@ -210,40 +181,40 @@ func TestDremioValidate(t *testing.T) {
 		"NoTables": {
 			reason: "Tables are required.",
 			req:    dataservices.NewDremioRestServer("lake-api", creds...),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.tables"}},
 		},
 		"EmptyTable": {
 			reason: "Each table has a name.",
 			req:    dataservices.NewDremioRestServer("lake-api", with(dataservices.WithDremioTables("lake.sales", ""))...),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.tables"}},
 		},
 		"Database": {
 			reason: "A Dremio connection names no database.",
 			req:    dataservices.NewDremioRestServer("lake-api", with(dataservices.WithDremioTables("lake.sales"), dataservices.WithDatabase("shop"))...),
-			want:   []fieldError{{field.ErrorTypeForbidden, "spec.connection.database"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeForbidden, Field: "spec.connection.database"}},
 		},
 		"SecretAndCredentials": {
 			reason: "A Secret or credentials, not both.",
 			req:    dataservices.NewDremioRestServer("lake-api", with(dataservices.WithDremioTables("lake.sales"), dataservices.WithConnectionSecret("dremio-creds"))...),
-			want:   []fieldError{{field.ErrorTypeForbidden, "spec.connection.user"}, {field.ErrorTypeForbidden, "spec.connection.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeForbidden, Field: "spec.connection.user"}, {Type: field.ErrorTypeForbidden, Field: "spec.connection.password"}},
 		},
 		"NoHost": {
 			reason: "The host is required; the user and password too without a Secret.",
 			req:    dataservices.NewDremioRestServer("lake-api", dataservices.WithDremioTables("lake.sales")),
-			want: []fieldError{
-				{field.ErrorTypeRequired, "spec.connection.host"}, {field.ErrorTypeRequired, "spec.connection.user"}, {field.ErrorTypeRequired, "spec.connection.password"},
+			want: []hubtest.FieldError{
+				{Type: field.ErrorTypeRequired, Field: "spec.connection.host"}, {Type: field.ErrorTypeRequired, Field: "spec.connection.user"}, {Type: field.ErrorTypeRequired, Field: "spec.connection.password"},
 			},
 		},
 		"DottedName": {
 			reason: "The Service's name is a DNS-1035 label.",
 			req:    dataservices.NewDremioRestServer("lake.api", with(dataservices.WithDremioTables("lake.sales"))...),
-			want:   []fieldError{{field.ErrorTypeInvalid, "metadata.name"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "metadata.name"}},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			errs := tc.req.Validate()
-			if diff := cmp.Diff(tc.want, fieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.want, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
 			if showsPassword(errs) {
@@ -324,32 +295,32 @@ func TestClientCreatePostgrest(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		req    dataservices.PostgrestRequest
-		want   []fieldError
+		want   []hubtest.FieldError
 	}{
 		"MissingSecret": {
 			reason: "The Secret must exist.",
 			req:    dataservices.NewPostgrest("items-api", dataservices.WithTables("items"), dataservices.WithConnectionSecret("ghost")),
-			want:   []fieldError{{field.ErrorTypeNotFound, "spec.connection.secretName"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeNotFound, Field: "spec.connection.secretName"}},
 		},
 		"SecretWithoutKeys": {
 			reason: "The Secret must hold POSTGRES_URL, or USER and PASSWORD.",
 			req:    dataservices.NewPostgrest("items-api", dataservices.WithTables("items"), dataservices.WithConnectionSecret("no-keys")),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.secretName"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.secretName"}},
 		},
 		"SecretWithBadURL": {
 			reason: "A POSTGRES_URL that does not parse is refused without showing it.",
 			req:    dataservices.NewPostgrest("items-api", dataservices.WithTables("items"), dataservices.WithConnectionSecret("bad-url")),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.secretName"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.secretName"}},
 		},
 		"UserWithoutHost": {
 			reason: "USER and PASSWORD need the spec's host.",
 			req:    dataservices.NewPostgrest("items-api", dataservices.WithTables("items"), dataservices.WithDatabase("shop"), dataservices.WithConnectionSecret("by-user")),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.connection.host"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.connection.host"}},
 		},
 		"InvalidSpec": {
 			reason: "An invalid spec is refused before the Secret is read.",
 			req:    dataservices.NewPostgrest("items-api", dataservices.WithConnectionSecret("ghost")),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.tables"}},
 		},
 		"ByURL": {
 			reason: "A Secret with POSTGRES_URL is enough.",
@@ -376,7 +347,7 @@ func TestClientCreatePostgrest(t *testing.T) {
 				}
 			}
 			_, err := c.CreatePostgrest(ctx, tc.req)
-			if diff := cmp.Diff(tc.want, validationErrors(t, err), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.want, hubtest.ValidationErrors(t, err), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
 			if err != nil && strings.Contains(err.Error(), password) {
@@ -398,23 +369,23 @@ func TestClientCreateDremioRestServer(t *testing.T) {
 		reason string
 		secret *corev1.Secret
 		req    dataservices.DremioRequest
-		want   []fieldError
+		want   []hubtest.FieldError
 	}{
 		"MissingSecret": {
 			reason: "The Secret must exist.",
 			req:    dataservices.NewDremioRestServer("lake-api", dataservices.WithDremioTables("lake.sales"), dataservices.WithHost("dremio", 0), dataservices.WithConnectionSecret("ghost")),
-			want:   []fieldError{{field.ErrorTypeNotFound, "spec.connection.secretName"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeNotFound, Field: "spec.connection.secretName"}},
 		},
 		"SecretWithoutKeys": {
 			reason: "A Dremio Secret must hold USER and PASSWORD; a POSTGRES_URL is no use.",
 			secret: secret("creds", map[string]string{"POSTGRES_URL": "postgresql://a:" + password + "@b/c"}),
 			req:    dataservices.NewDremioRestServer("lake-api", dataservices.WithDremioTables("lake.sales"), dataservices.WithHost("dremio", 0), dataservices.WithConnectionSecret("creds")),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.secretName"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.secretName"}},
 		},
 		"InvalidSpec": {
 			reason: "An invalid spec is refused before the Secret is read.",
 			req:    dataservices.NewDremioRestServer("lake-api", dataservices.WithHost("dremio", 0), dataservices.WithConnectionSecret("ghost")),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.tables"}},
 		},
 		"Secret": {
 			reason: "A Secret with USER and PASSWORD.",
@@ -432,7 +403,7 @@ func TestClientCreateDremioRestServer(t *testing.T) {
 				}
 			}
 			_, err := c.CreateDremioRestServer(ctx, tc.req)
-			if diff := cmp.Diff(tc.want, validationErrors(t, err), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.want, hubtest.ValidationErrors(t, err), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
 			if err != nil && strings.Contains(err.Error(), password) {
@@ -529,7 +500,7 @@ func TestClientCreatePostgrestForUserRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.CreatePostgrestForUser(ctx, "items-api", "api", dataservices.WithTables("items"))
-	if diff := cmp.Diff([]fieldError{{field.ErrorTypeNotFound, "spec.connection.secretName"}}, validationErrors(t, err)); diff != "" {
+	if diff := cmp.Diff([]hubtest.FieldError{{Type: field.ErrorTypeNotFound, Field: "spec.connection.secretName"}}, hubtest.ValidationErrors(t, err)); diff != "" {
 		t.Errorf("a PostgREST service for a user whose Secret is not written yet: -want, +got:\n%s", diff)
 	}
 	var list dataservices.PostgrestList

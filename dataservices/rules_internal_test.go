@@ -16,23 +16,9 @@ import (
 	"github.com/hubkit-dev/hubkit/databases"
 	"github.com/hubkit-dev/hubkit/dataservices/dremiov1"
 	"github.com/hubkit-dev/hubkit/dataservices/postgrestv1"
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/hub/reconcile"
 )
-
-// A fieldError is what the tests compare of a field.Error: its type and
-// its path.
-type fieldError struct {
-	Type  field.ErrorType
-	Field string
-}
-
-func fieldErrors(errs field.ErrorList) []fieldError {
-	out := make([]fieldError, 0, len(errs))
-	for _, e := range errs {
-		out = append(out, fieldError{Type: e.Type, Field: e.Field})
-	}
-	return out
-}
 
 func TestAnonRoleName(t *testing.T) {
 	cases := map[string]struct {
@@ -61,7 +47,7 @@ func TestParseGrants(t *testing.T) {
 		reason string
 		grants string
 		want   []string
-		errs   []fieldError
+		errs   []hubtest.FieldError
 	}{
 		"Empty": {reason: "No grants is SELECT, as the operator defaults them.", grants: "", want: []string{"SELECT"}},
 		"Blank": {reason: "Only blanks is empty too.", grants: " \t ", want: []string{"SELECT"}},
@@ -80,15 +66,15 @@ func TestParseGrants(t *testing.T) {
 		},
 		"BadPrivilege": {
 			reason: "A word that is no table privilege is NotSupported under the path given; the good ones are still returned.",
-			grants: "SELECT,DROP", want: []string{"SELECT"}, errs: []fieldError{{field.ErrorTypeNotSupported, "spec.grants"}},
+			grants: "SELECT,DROP", want: []string{"SELECT"}, errs: []hubtest.FieldError{{Type: field.ErrorTypeNotSupported, Field: "spec.grants"}},
 		},
 		"SchemaPrivilege": {
 			reason: "USAGE is a schema privilege, not a table one.",
-			grants: "USAGE", errs: []fieldError{{field.ErrorTypeNotSupported, "spec.grants"}},
+			grants: "USAGE", errs: []hubtest.FieldError{{Type: field.ErrorTypeNotSupported, Field: "spec.grants"}},
 		},
 		"TrailingComma": {
 			reason: "An empty item is no privilege (the operator's GRANT would fail on it).",
-			grants: "SELECT,", want: []string{"SELECT"}, errs: []fieldError{{field.ErrorTypeNotSupported, "spec.grants"}},
+			grants: "SELECT,", want: []string{"SELECT"}, errs: []hubtest.FieldError{{Type: field.ErrorTypeNotSupported, Field: "spec.grants"}},
 		},
 	}
 	for name, tc := range cases {
@@ -97,7 +83,7 @@ func TestParseGrants(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\nprivileges: -want, +got:\n%s", tc.reason, diff)
 			}
-			if diff := cmp.Diff(tc.errs, fieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.errs, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\nerrors: -want, +got:\n%s", tc.reason, diff)
 			}
 		})
@@ -123,7 +109,7 @@ func TestValidatePostgrestSpec(t *testing.T) {
 		reason string
 		name   string
 		spec   PostgrestSpec
-		want   []fieldError
+		want   []hubtest.FieldError
 	}{
 		"ValidBySecret":      {reason: "Tables and grants over a connection Secret.", spec: validPostgrest(nil)},
 		"ValidByCredentials": {reason: "Tables over a host, database, user and password.", spec: validPostgrest(func(s *PostgrestSpec) { s.Connection = byCredentials })},
@@ -133,69 +119,69 @@ func TestValidatePostgrestSpec(t *testing.T) {
 		"AnonRoleAndTables": {
 			reason: "An existing role or tables, not both, as the operator refuses them.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.AnonRole, s.Grants = "web_anon", "" }),
-			want:   []fieldError{{field.ErrorTypeForbidden, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeForbidden, Field: "spec.tables"}},
 		},
 		"AnonRoleAndEmptyTables": {
 			reason: "An empty list of tables is still a list, as the operator sees it (not nil).",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.AnonRole, s.Grants, s.Tables = "web_anon", "", []string{} }),
-			want:   []fieldError{{field.ErrorTypeForbidden, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeForbidden, Field: "spec.tables"}},
 		},
 		"Neither": {
 			reason: "Without a role there must be tables.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Tables, s.Grants = nil, "" }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.tables"}},
 		},
 		"GrantsWithAnonRole": {
 			reason: "Grants go to a generated role only.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Tables, s.AnonRole = nil, "web_anon" }),
-			want:   []fieldError{{field.ErrorTypeForbidden, "spec.grants"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeForbidden, Field: "spec.grants"}},
 		},
 		"BadGrant": {
 			reason: "Grants are table privileges.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Grants = "SELECT,EXECUTE" }),
-			want:   []fieldError{{field.ErrorTypeNotSupported, "spec.grants"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeNotSupported, Field: "spec.grants"}},
 		},
 		"EmptyTable": {
 			reason: "A table has a name.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Tables = []string{"", "items"} }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.tables[0]"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.tables[0]"}},
 		},
 		"DuplicateTable": {
 			reason: "Tables are a set.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Tables = []string{"items", "orders", "items"} }),
-			want:   []fieldError{{field.ErrorTypeDuplicate, "spec.tables[2]"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeDuplicate, Field: "spec.tables[2]"}},
 		},
 		"LongTable": {
 			reason: "A table is a PostgreSQL identifier: 63 bytes at most.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Tables = []string{strings.Repeat("t", 64)} }),
-			want:   []fieldError{{field.ErrorTypeTooLong, "spec.tables[0]"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeTooLong, Field: "spec.tables[0]"}},
 		},
 		"NULTable": {
 			reason: "An identifier holds no NUL.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Tables = []string{"it\x00ems"} }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.tables[0]"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.tables[0]"}},
 		},
 		"LongSchema": {
 			reason: "The schema is an identifier.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Schema = strings.Repeat("s", 64) }),
-			want:   []fieldError{{field.ErrorTypeTooLong, "spec.schema"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeTooLong, Field: "spec.schema"}},
 		},
 		"LongAnonRole": {
 			reason: "The existing role is an identifier.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Tables, s.Grants, s.AnonRole = nil, "", strings.Repeat("r", 64) }),
-			want:   []fieldError{{field.ErrorTypeTooLong, "spec.anonRole"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeTooLong, Field: "spec.anonRole"}},
 		},
 		"SecretAndCredentials": {
 			reason: "A Secret or a user and password, not both, as the operator refuses them.",
 			spec: validPostgrest(func(s *PostgrestSpec) {
 				s.Connection.User, s.Connection.Password = "api", "s3cret"
 			}),
-			want: []fieldError{{field.ErrorTypeForbidden, "spec.connection.user"}, {field.ErrorTypeForbidden, "spec.connection.password"}},
+			want: []hubtest.FieldError{{Type: field.ErrorTypeForbidden, Field: "spec.connection.user"}, {Type: field.ErrorTypeForbidden, Field: "spec.connection.password"}},
 		},
 		"SecretAndPassword": {
 			reason: "A password alone beside a Secret is refused too.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Connection.Password = "s3cret" }),
-			want:   []fieldError{{field.ErrorTypeForbidden, "spec.connection.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeForbidden, Field: "spec.connection.password"}},
 		},
 		"SecretWithHost": {
 			reason: "A host and database beside a Secret are fine: a Secret with USER and PASSWORD needs them.",
@@ -204,25 +190,25 @@ func TestValidatePostgrestSpec(t *testing.T) {
 		"NoConnection": {
 			reason: "Without a Secret: host, database, user and password are each required.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Connection = postgrestv1.ConnectionProperties{} }),
-			want: []fieldError{
-				{field.ErrorTypeRequired, "spec.connection.host"}, {field.ErrorTypeRequired, "spec.connection.database"},
-				{field.ErrorTypeRequired, "spec.connection.user"}, {field.ErrorTypeRequired, "spec.connection.password"},
+			want: []hubtest.FieldError{
+				{Type: field.ErrorTypeRequired, Field: "spec.connection.host"}, {Type: field.ErrorTypeRequired, Field: "spec.connection.database"},
+				{Type: field.ErrorTypeRequired, Field: "spec.connection.user"}, {Type: field.ErrorTypeRequired, Field: "spec.connection.password"},
 			},
 		},
 		"NoPassword": {
 			reason: "Only what is missing is named.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Connection = byCredentials; s.Connection.Password = "" }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.connection.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.connection.password"}},
 		},
 		"NegativePort": {
 			reason: "A port is from 1 to 65535 (0 is none).",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Connection.Port = -1 }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.port"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.port"}},
 		},
 		"HugePort": {
 			reason: "A port is from 1 to 65535.",
 			spec:   validPostgrest(func(s *PostgrestSpec) { s.Connection.Port = 65536 }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.port"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.port"}},
 		},
 		"TopPort": {
 			reason: "65535 is a port.",
@@ -231,17 +217,17 @@ func TestValidatePostgrestSpec(t *testing.T) {
 		"DottedName": {
 			reason: "A dot is fine in a resource name but not in the Service postgrest-<name>.",
 			name:   "shop.v2", spec: validPostgrest(nil),
-			want: []fieldError{{field.ErrorTypeInvalid, "metadata.name"}},
+			want: []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "metadata.name"}},
 		},
 		"UpperName": {
 			reason: "The Service name is lower case.",
 			name:   "Shop", spec: validPostgrest(nil),
-			want: []fieldError{{field.ErrorTypeInvalid, "metadata.name"}},
+			want: []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "metadata.name"}},
 		},
 		"RoleTooLong": {
 			reason: "49 bytes and the suffix _postgrest_role make 64, one too many for a PostgreSQL role, though the Service name fits.",
 			name:   strings.Repeat("n", 49), spec: validPostgrest(nil),
-			want: []fieldError{{field.ErrorTypeTooLong, "metadata.name"}},
+			want: []hubtest.FieldError{{Type: field.ErrorTypeTooLong, Field: "metadata.name"}},
 		},
 		"RoleFits": {
 			reason: "48 bytes and the suffix make 63.",
@@ -256,7 +242,7 @@ func TestValidatePostgrestSpec(t *testing.T) {
 			reason: "postgrest- and 54 bytes make a Service name of 64, which is not a DNS-1035 label; the role is too long as well.",
 			name:   strings.Repeat("n", 54),
 			spec:   validPostgrest(nil),
-			want:   []fieldError{{field.ErrorTypeInvalid, "metadata.name"}, {field.ErrorTypeTooLong, "metadata.name"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "metadata.name"}, {Type: field.ErrorTypeTooLong, Field: "metadata.name"}},
 		},
 	}
 	for name, tc := range cases {
@@ -265,7 +251,7 @@ func TestValidatePostgrestSpec(t *testing.T) {
 				tc.name = "items-api"
 			}
 			errs := validatePostgrestSpec(tc.name, tc.spec)
-			if diff := cmp.Diff(tc.want, fieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.want, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
 		})
@@ -288,7 +274,7 @@ func TestValidateDremioSpec(t *testing.T) {
 		reason string
 		name   string
 		spec   DremioRestServerSpec
-		want   []fieldError
+		want   []hubtest.FieldError
 	}{
 		"ValidByCredentials": {reason: "Tables, a host, a user and a password.", spec: validDremio(nil)},
 		"ValidBySecret": {reason: "A Secret instead of the user and password.", spec: validDremio(func(s *DremioRestServerSpec) {
@@ -297,49 +283,49 @@ func TestValidateDremioSpec(t *testing.T) {
 		"NoTables": {
 			reason: "Tables are required, as the operator's Deployment needs them.",
 			spec:   validDremio(func(s *DremioRestServerSpec) { s.Tables = "" }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.tables"}},
 		},
 		"OnlyCommas": {
 			reason: "A list of nothing is no tables.",
 			spec:   validDremio(func(s *DremioRestServerSpec) { s.Tables = " , ," }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.tables"}},
 		},
 		"EmptyTable": {
 			reason: "Each table of the list has a name.",
 			spec:   validDremio(func(s *DremioRestServerSpec) { s.Tables = "a,,b" }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.tables"}},
 		},
 		"TrailingComma": {
 			reason: "A trailing comma is an empty table.",
 			spec:   validDremio(func(s *DremioRestServerSpec) { s.Tables = "a," }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.tables"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.tables"}},
 		},
 		"NoHost": {
 			reason: "The host is required, with or without a Secret.",
 			spec: validDremio(func(s *DremioRestServerSpec) {
 				s.Connection = dremiov1.ConnectionProperties{SecretName: "dremio-creds"}
 			}),
-			want: []fieldError{{field.ErrorTypeRequired, "spec.connection.host"}},
+			want: []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.connection.host"}},
 		},
 		"SecretAndCredentials": {
 			reason: "A Secret or a user and password, not both.",
 			spec:   validDremio(func(s *DremioRestServerSpec) { s.Connection.SecretName = "dremio-creds" }),
-			want:   []fieldError{{field.ErrorTypeForbidden, "spec.connection.user"}, {field.ErrorTypeForbidden, "spec.connection.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeForbidden, Field: "spec.connection.user"}, {Type: field.ErrorTypeForbidden, Field: "spec.connection.password"}},
 		},
 		"NoCredentials": {
 			reason: "Without a Secret, both the user and the password.",
 			spec:   validDremio(func(s *DremioRestServerSpec) { s.Connection.User, s.Connection.Password = "", "" }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.connection.user"}, {field.ErrorTypeRequired, "spec.connection.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.connection.user"}, {Type: field.ErrorTypeRequired, Field: "spec.connection.password"}},
 		},
 		"NoPassword": {
 			reason: "The operator wants both.",
 			spec:   validDremio(func(s *DremioRestServerSpec) { s.Connection.Password = "" }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.connection.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.connection.password"}},
 		},
 		"BadPort": {
 			reason: "A port is from 1 to 65535 (0 is none).",
 			spec:   validDremio(func(s *DremioRestServerSpec) { s.Connection.Port = 70000 }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.port"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.port"}},
 		},
 		"NoPort": {
 			reason: "0 leaves the port out.",
@@ -348,12 +334,12 @@ func TestValidateDremioSpec(t *testing.T) {
 		"DottedName": {
 			reason: "The Service dremiorestserver-<name> is a DNS-1035 label: no dot.",
 			name:   "lake.api", spec: validDremio(nil),
-			want: []fieldError{{field.ErrorTypeInvalid, "metadata.name"}},
+			want: []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "metadata.name"}},
 		},
 		"NameTooLong": {
 			reason: "dremiorestserver- and 47 bytes make 64.",
 			name:   strings.Repeat("n", 47), spec: validDremio(nil),
-			want: []fieldError{{field.ErrorTypeInvalid, "metadata.name"}},
+			want: []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "metadata.name"}},
 		},
 		"NameFits": {
 			reason: "dremiorestserver- and 46 bytes make 63; no role is generated for Dremio.",
@@ -366,7 +352,7 @@ func TestValidateDremioSpec(t *testing.T) {
 				tc.name = "lake-api"
 			}
 			errs := validateDremioSpec(tc.name, tc.spec)
-			if diff := cmp.Diff(tc.want, fieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.want, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
 		})
@@ -388,7 +374,7 @@ func TestResolvePostgres(t *testing.T) {
 		conn   postgrestv1.ConnectionProperties
 		secret *corev1.Secret
 		want   postgresConnection
-		errs   []fieldError
+		errs   []hubtest.FieldError
 	}{
 		"PostgresURL": {
 			reason: "A Secret's POSTGRES_URL is used as it is, whatever the spec says; its user and database are read from it.",
@@ -406,19 +392,19 @@ func TestResolvePostgres(t *testing.T) {
 			reason: "A POSTGRES_URL that does not parse is the Secret's fault.",
 			conn:   postgrestv1.ConnectionProperties{SecretName: "pg"},
 			secret: secretWith(map[string]string{SecretKeyPostgresURL: "postgresql://api:%zz@db/shop"}),
-			errs:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.secretName"}},
+			errs:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.secretName"}},
 		},
 		"PostgresURLWithoutHost": {
 			reason: "A POSTGRES_URL needs a host.",
 			conn:   postgrestv1.ConnectionProperties{SecretName: "pg"},
 			secret: secretWith(map[string]string{SecretKeyPostgresURL: "not a url"}),
-			errs:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.secretName"}},
+			errs:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.secretName"}},
 		},
 		"PostgresURLWithoutUser": {
 			reason: "A POSTGRES_URL needs a user: the generated role is granted to it.",
 			conn:   postgrestv1.ConnectionProperties{SecretName: "pg"},
 			secret: secretWith(map[string]string{SecretKeyPostgresURL: "postgresql://db:5432/shop"}),
-			errs:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.secretName"}},
+			errs:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.secretName"}},
 		},
 		"SecretUserAndPassword": {
 			reason: "The Secret's USER and PASSWORD with the spec's host, port, database and extra parameters.",
@@ -430,25 +416,25 @@ func TestResolvePostgres(t *testing.T) {
 			reason: "USER and PASSWORD need the spec's host.",
 			conn:   postgrestv1.ConnectionProperties{SecretName: "pg", Database: "shop"},
 			secret: secretWith(map[string]string{SecretKeyUser: "api", SecretKeyPassword: "s3cret"}),
-			errs:   []fieldError{{field.ErrorTypeRequired, "spec.connection.host"}},
+			errs:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.connection.host"}},
 		},
 		"SecretWithoutDatabase": {
 			reason: "USER and PASSWORD need the spec's database.",
 			conn:   postgrestv1.ConnectionProperties{SecretName: "pg", Host: "db"},
 			secret: secretWith(map[string]string{SecretKeyUser: "api", SecretKeyPassword: "s3cret"}),
-			errs:   []fieldError{{field.ErrorTypeRequired, "spec.connection.database"}},
+			errs:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.connection.database"}},
 		},
 		"SecretWithoutKeys": {
 			reason: "A Secret with neither POSTGRES_URL nor USER and PASSWORD is refused.",
 			conn:   postgrestv1.ConnectionProperties{SecretName: "pg", Host: "db", Database: "shop"},
 			secret: secretWith(map[string]string{"username": "api"}),
-			errs:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.secretName"}},
+			errs:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.secretName"}},
 		},
 		"SecretWithoutPassword": {
 			reason: "USER alone is not enough.",
 			conn:   postgrestv1.ConnectionProperties{SecretName: "pg", Host: "db", Database: "shop"},
 			secret: secretWith(map[string]string{SecretKeyUser: "api"}),
-			errs:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.secretName"}},
+			errs:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.secretName"}},
 		},
 		"SpecCredentials": {
 			reason: "The spec's credentials, port and extra parameters.",
@@ -472,7 +458,7 @@ func TestResolvePostgres(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(postgresConnection{})); diff != "" {
 				t.Errorf("\nReason: %s\nconnection: -want, +got:\n%s", tc.reason, diff)
 			}
-			if diff := cmp.Diff(tc.errs, fieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.errs, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\nerrors: -want, +got:\n%s", tc.reason, diff)
 			}
 			if agg := errs.ToAggregate(); agg != nil {
@@ -496,7 +482,7 @@ func TestResolveDremio(t *testing.T) {
 		conn   dremiov1.ConnectionProperties
 		secret *corev1.Secret
 		want   string
-		errs   []fieldError
+		errs   []hubtest.FieldError
 	}{
 		"SpecCredentials": {
 			reason: "host:port?user=…&password=…, as the operator joins them.",
@@ -528,7 +514,7 @@ func TestResolveDremio(t *testing.T) {
 			reason: "A Dremio Secret must hold USER and PASSWORD; POSTGRES_URL is not read.",
 			conn:   dremiov1.ConnectionProperties{Host: "dremio", SecretName: "dremio-creds"},
 			secret: secretWith(map[string]string{SecretKeyPostgresURL: "postgresql://a:b@c/d", SecretKeyUser: "reporter"}),
-			errs:   []fieldError{{field.ErrorTypeInvalid, "spec.connection.secretName"}},
+			errs:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.connection.secretName"}},
 		},
 	}
 	for name, tc := range cases {
@@ -537,7 +523,7 @@ func TestResolveDremio(t *testing.T) {
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("\nReason: %s\nURI: -want, +got:\n%s", tc.reason, diff)
 			}
-			if diff := cmp.Diff(tc.errs, fieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.errs, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\nerrors: -want, +got:\n%s", tc.reason, diff)
 			}
 		})

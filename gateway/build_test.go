@@ -1,7 +1,6 @@
 package gateway_test
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -21,34 +20,6 @@ import (
 // password is the password of every test gateway: no error, event or
 // rendered object but the Secret's bcrypt line may show it.
 const password = "Sup3r-s3cret!"
-
-// A fieldError is what the tests compare of a field.Error.
-type fieldError struct {
-	Type  field.ErrorType
-	Field string
-}
-
-func fieldErrors(errs field.ErrorList) []fieldError {
-	out := make([]fieldError, 0, len(errs))
-	for _, e := range errs {
-		out = append(out, fieldError{Type: e.Type, Field: e.Field})
-	}
-	return out
-}
-
-// validationErrors returns the fields of a *hub.ValidationError, and fails
-// the test if err is another error.
-func validationErrors(t *testing.T, err error) []fieldError {
-	t.Helper()
-	if err == nil {
-		return nil
-	}
-	ve, ok := errors.AsType[*hub.ValidationError](err)
-	if !ok {
-		t.Fatalf("error %v is not a *hub.ValidationError", err)
-	}
-	return fieldErrors(ve.Errors)
-}
 
 // showsPassword tells whether an error shows the password in any form:
 // its text, or a value of one of its field errors.
@@ -119,7 +90,7 @@ func TestApiGwValidate(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		req    gateway.ApiGwRequest
-		want   []fieldError
+		want   []hubtest.FieldError
 	}{
 		"Valid": {
 			reason: "A domain, a Service, basic authentication; no port, which the Client picks.",
@@ -132,68 +103,68 @@ func TestApiGwValidate(t *testing.T) {
 		"NoHost": {
 			reason: "Without a domain a host is required.",
 			req:    gateway.NewApiGw("items", "items-svc"),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.host"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.host"}},
 		},
 		"NoName": {
 			reason: "A name is required; the host made of it is then no DNS name either.",
 			req:    gateway.NewApiGw("", "items-svc", domain),
-			want:   []fieldError{{field.ErrorTypeRequired, "metadata.name"}, {field.ErrorTypeInvalid, "spec.host"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "metadata.name"}, {Type: field.ErrorTypeInvalid, Field: "spec.host"}},
 		},
 		"BadName": {
 			reason: "The name is a DNS subdomain, and so is the host made of it.",
 			req:    gateway.NewApiGw("Items_API", "items-svc", domain),
-			want:   []fieldError{{field.ErrorTypeInvalid, "metadata.name"}, {field.ErrorTypeInvalid, "spec.host"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "metadata.name"}, {Type: field.ErrorTypeInvalid, Field: "spec.host"}},
 		},
 		"LongName": {
 			reason: "apigw-<name> must be a name too.",
 			req:    gateway.NewApiGw(strings.Repeat("n", 250), "items-svc", gateway.WithHost("api.example.org")),
-			want:   []fieldError{{field.ErrorTypeTooLong, "metadata.name"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeTooLong, Field: "metadata.name"}},
 		},
 		"BadPath": {
 			reason: "A path starts with /.",
 			req:    gateway.NewApiGw("items", "items-svc", domain, gateway.WithPath("v1")),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.path"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.path"}},
 		},
 		"NoService": {
 			reason: "The Service is required.",
 			req:    gateway.NewApiGw("items", "", domain),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.service"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.service"}},
 		},
 		"BadPort": {
 			reason: "A port above 65535 is refused (0 is the Service's first).",
 			req:    gateway.NewApiGw("items", "items-svc", domain, gateway.WithPort(70000)),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.port"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.port"}},
 		},
 		"NegativePort": {
 			reason: "A negative port too.",
 			req:    gateway.NewApiGw("items", "items-svc", domain, gateway.WithPort(-1)),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.port"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.port"}},
 		},
 		"UserWithColon": {
 			reason: "A user holds no colon.",
 			req:    gateway.NewApiGw("items", "items-svc", domain, gateway.WithBasicAuth("team:analyst", secrets.Plain(password))),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.auth.basic.user"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.auth.basic.user"}},
 		},
 		"NoPassword": {
 			reason: "Basic authentication needs a password.",
 			req:    gateway.NewApiGw("items", "items-svc", domain, gateway.WithBasicAuth("analyst", secrets.Value{})),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.auth.basic.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.auth.basic.password"}},
 		},
 		"NoUser": {
 			reason: "Asked for basic authentication without a user, the gateway is refused, not left open.",
 			req:    gateway.NewApiGw("items", "items-svc", domain, gateway.WithBasicAuth("", secrets.Plain(password))),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.auth.basic.user"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.auth.basic.user"}},
 		},
 		"LongPassword": {
 			reason: "A password bcrypt cannot hash is refused, without showing it.",
 			req:    gateway.NewApiGw("items", "items-svc", domain, gateway.WithBasicAuth("analyst", secrets.Plain(strings.Repeat(password, 6)))),
-			want:   []fieldError{{field.ErrorTypeTooLong, "spec.auth.basic.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeTooLong, Field: "spec.auth.basic.password"}},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			errs := tc.req.Validate()
-			if diff := cmp.Diff(tc.want, fieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.want, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
 			if showsPassword(errs) {
@@ -237,7 +208,7 @@ func TestClientCreateApiGw(t *testing.T) {
 	cases := map[string]struct {
 		reason   string
 		req      gateway.ApiGwRequest
-		want     []fieldError
+		want     []hubtest.FieldError
 		wantPort int32
 	}{
 		"FirstPort": {
@@ -251,22 +222,22 @@ func TestClientCreateApiGw(t *testing.T) {
 		"MissingService": {
 			reason: "The Service must exist (the operator's \"non-existing service\").",
 			req:    gateway.NewApiGw("items", "ghost", domain),
-			want:   []fieldError{{field.ErrorTypeNotFound, "spec.service"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeNotFound, Field: "spec.service"}},
 		},
 		"PortNotOfTheService": {
 			reason: "The port must be one of the Service's.",
 			req:    gateway.NewApiGw("items", "items-svc", domain, gateway.WithPort(9090)),
-			want:   []fieldError{{field.ErrorTypeNotSupported, "spec.port"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeNotSupported, Field: "spec.port"}},
 		},
 		"ServiceWithoutPorts": {
 			reason: "A Service without ports has no first.",
 			req:    gateway.NewApiGw("items", "headless", domain),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.port"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.port"}},
 		},
 		"Invalid": {
 			reason: "An invalid request is refused before the Service is looked at, without its password.",
 			req:    gateway.NewApiGw("items", "ghost", domain, gateway.WithPath("api"), gateway.WithBasicAuth("a:b", secrets.Plain(password))),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.path"}, {field.ErrorTypeInvalid, "spec.auth.basic.user"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.path"}, {Type: field.ErrorTypeInvalid, Field: "spec.auth.basic.user"}},
 		},
 	}
 	for name, tc := range cases {
@@ -274,7 +245,7 @@ func TestClientCreateApiGw(t *testing.T) {
 			ctx := t.Context()
 			c := newClient(t, nil, service("items-svc", 3000, 8080), service("headless"))
 			g, err := c.CreateApiGw(ctx, tc.req)
-			if diff := cmp.Diff(tc.want, validationErrors(t, err), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.want, hubtest.ValidationErrors(t, err), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\nerrors: -want, +got:\n%s", tc.reason, diff)
 			}
 			if err != nil {
@@ -303,7 +274,7 @@ func TestClientExpose(t *testing.T) {
 		client []gateway.Option
 		opts   []gateway.RequestOption
 		want   gateway.ApiGwSpec
-		errs   []fieldError
+		errs   []hubtest.FieldError
 	}{
 		"PlatformDomain": {
 			reason: "A Service is exposed under its own name on <service>.services.<platform domain>, on its first port, without auth.",
@@ -319,7 +290,7 @@ func TestClientExpose(t *testing.T) {
 		},
 		"NoDomain": {
 			reason: "Without a platform domain or a host there is nowhere to expose it.",
-			errs:   []fieldError{{field.ErrorTypeRequired, "spec.host"}},
+			errs:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.host"}},
 		},
 	}
 	for name, tc := range cases {
@@ -327,7 +298,7 @@ func TestClientExpose(t *testing.T) {
 			ctx := t.Context()
 			c := newClient(t, tc.client, service("items", 3000, 8080))
 			g, err := c.Expose(ctx, "items", tc.opts...)
-			if diff := cmp.Diff(tc.errs, validationErrors(t, err), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.errs, hubtest.ValidationErrors(t, err), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\nerrors: -want, +got:\n%s", tc.reason, diff)
 			}
 			if err != nil {
@@ -405,18 +376,18 @@ func TestDomainCheck(t *testing.T) {
 	cases := map[string]struct {
 		reason string
 		change func(*gateway.ApiGw)
-		want   []fieldError
+		want   []hubtest.FieldError
 	}{
 		"Valid":     {reason: "A valid spec over an existing Service and port.", change: func(*gateway.ApiGw) {}},
-		"NoPort":    {reason: "Written whole, a gateway names its port: nothing picks it.", change: func(g *gateway.ApiGw) { g.Spec.Port = 0 }, want: []fieldError{{field.ErrorTypeInvalid, "spec.port"}}},
-		"OtherPort": {reason: "The port must be the Service's.", change: func(g *gateway.ApiGw) { g.Spec.Port = 80 }, want: []fieldError{{field.ErrorTypeNotSupported, "spec.port"}}},
-		"NoService": {reason: "The Service must exist.", change: func(g *gateway.ApiGw) { g.Spec.Service = "ghost" }, want: []fieldError{{field.ErrorTypeNotFound, "spec.service"}}},
+		"NoPort":    {reason: "Written whole, a gateway names its port: nothing picks it.", change: func(g *gateway.ApiGw) { g.Spec.Port = 0 }, want: []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.port"}}},
+		"OtherPort": {reason: "The port must be the Service's.", change: func(g *gateway.ApiGw) { g.Spec.Port = 80 }, want: []hubtest.FieldError{{Type: field.ErrorTypeNotSupported, Field: "spec.port"}}},
+		"NoService": {reason: "The Service must exist.", change: func(g *gateway.ApiGw) { g.Spec.Service = "ghost" }, want: []hubtest.FieldError{{Type: field.ErrorTypeNotFound, Field: "spec.service"}}},
 		"BadSpec": {
 			reason: "An invalid spec is refused first, its password masked.",
 			change: func(g *gateway.ApiGw) {
 				g.Spec.Service, g.Spec.Auth.Basic.Password = "ghost", strings.Repeat(password, 6)
 			},
-			want: []fieldError{{field.ErrorTypeTooLong, "spec.auth.basic.password"}},
+			want: []hubtest.FieldError{{Type: field.ErrorTypeTooLong, Field: "spec.auth.basic.password"}},
 		},
 	}
 	for name, tc := range cases {
@@ -433,7 +404,7 @@ func TestDomainCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tc.want, fieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.want, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
 			if showsPassword(errs) {

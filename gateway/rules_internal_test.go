@@ -12,23 +12,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/hubkit-dev/hubkit/hub/hubtest"
 	"github.com/hubkit-dev/hubkit/hub/reconcile"
 )
-
-// A fieldError is what the tests compare of a field.Error: its type and
-// its path.
-type fieldError struct {
-	Type  field.ErrorType
-	Field string
-}
-
-func fieldErrors(errs field.ErrorList) []fieldError {
-	out := make([]fieldError, 0, len(errs))
-	for _, e := range errs {
-		out = append(out, fieldError{Type: e.Type, Field: e.Field})
-	}
-	return out
-}
 
 // validSpec is a valid spec with basic authentication the cases change
 // one thing of.
@@ -48,7 +34,7 @@ func TestValidateSpec(t *testing.T) {
 		reason string
 		name   string
 		spec   ApiGwSpec
-		want   []fieldError
+		want   []hubtest.FieldError
 	}{
 		"ValidBasic": {reason: "A host, a path, a Service and its port, a user and a password.", spec: validSpec(nil)},
 		"ValidNone": {reason: "Auth none needs no user.", spec: validSpec(func(s *ApiGwSpec) {
@@ -66,87 +52,87 @@ func TestValidateSpec(t *testing.T) {
 		"NoHost": {
 			reason: "The host is required: the operator renders no Ingress without it.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Host = "" }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.host"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.host"}},
 		},
 		"HostNotDNS": {
 			reason: "The host is a DNS name: no capitals, no underscores.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Host = "Items_API.example" }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.host"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.host"}},
 		},
 		"HostWithPort": {
 			reason: "A host holds no port.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Host = "items.example:8443" }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.host"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.host"}},
 		},
 		"HostTooLong": {
 			reason: "A DNS name is at most 253 bytes.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Host = strings.Repeat("a.", 127) + "ab" }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.host"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.host"}},
 		},
 		"PathWithoutSlash": {
 			reason: "A path is a prefix starting with /.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Path = "api" }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.path"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.path"}},
 		},
 		"NoPath": {
 			reason: "An empty path does not start with / (the builder defaults it; a CR written whole must have one).",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Path = "" }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.path"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.path"}},
 		},
 		"NoService": {
 			reason: "The Service is required.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Service = "" }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.service"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.service"}},
 		},
 		"PortZero": {
 			reason: "Port 0 is no port: the operator refuses it.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Port = 0 }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.port"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.port"}},
 		},
 		"PortNegative": {
 			reason: "A negative port is no port.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Port = -1 }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.port"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.port"}},
 		},
 		"PortTooHigh": {
 			reason: "65536 is no port.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Port = 65536 }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.port"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.port"}},
 		},
 		"OtherAuth": {
 			reason: "Only none and basic are auth types.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Auth.Type = "jwt" }),
-			want:   []fieldError{{field.ErrorTypeNotSupported, "spec.auth.type"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeNotSupported, Field: "spec.auth.type"}},
 		},
 		"CapitalBasic": {
 			reason: "Auth types are compared as they are written, as the operator's annotation copies them.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Auth.Type = "Basic" }),
-			want:   []fieldError{{field.ErrorTypeNotSupported, "spec.auth.type"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeNotSupported, Field: "spec.auth.type"}},
 		},
 		"UserWithColon": {
 			reason: "The htpasswd line is user:hash: a user holds no colon.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Auth.Basic.User = "team:analyst" }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.auth.basic.user"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.auth.basic.user"}},
 		},
 		"UserWithNewline": {
 			reason: "A user holds no line break: it would split the htpasswd line in two.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Auth.Basic.User = "analyst\nintruder" }),
-			want:   []fieldError{{field.ErrorTypeInvalid, "spec.auth.basic.user"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeInvalid, Field: "spec.auth.basic.user"}},
 		},
 		"NoUser": {
 			reason: "Basic authentication needs a user.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Auth.Basic.User = "" }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.auth.basic.user"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.auth.basic.user"}},
 		},
 		"NoPassword": {
 			reason: "Basic authentication needs a password.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Auth.Basic.Password = "" }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.auth.basic.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.auth.basic.password"}},
 		},
 		"PasswordTooLong": {
 			reason: "bcrypt hashes at most 72 bytes: a longer password could never be hashed.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Auth.Basic.Password = strings.Repeat("p", 73) }),
-			want:   []fieldError{{field.ErrorTypeTooLong, "spec.auth.basic.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeTooLong, Field: "spec.auth.basic.password"}},
 		},
 		"PasswordOfBcryptsLength": {
 			reason: "72 bytes are still hashed.",
@@ -155,13 +141,13 @@ func TestValidateSpec(t *testing.T) {
 		"NoCredentials": {
 			reason: "Both missing are both reported.",
 			spec:   validSpec(func(s *ApiGwSpec) { s.Auth.Basic = BasicAuth{} }),
-			want:   []fieldError{{field.ErrorTypeRequired, "spec.auth.basic.user"}, {field.ErrorTypeRequired, "spec.auth.basic.password"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.auth.basic.user"}, {Type: field.ErrorTypeRequired, Field: "spec.auth.basic.password"}},
 		},
 		"NameTooLong": {
 			reason: "apigw-<name> must be a valid name: the name is at most 247 bytes.",
 			name:   strings.Repeat("n", 248),
 			spec:   validSpec(nil),
-			want:   []fieldError{{field.ErrorTypeTooLong, "metadata.name"}},
+			want:   []hubtest.FieldError{{Type: field.ErrorTypeTooLong, Field: "metadata.name"}},
 		},
 		"NameAtTheLimit": {
 			reason: "247 bytes make a name of 253 with the prefix.",
@@ -171,10 +157,10 @@ func TestValidateSpec(t *testing.T) {
 		"Everything": {
 			reason: "Every error is collected, in the order of the fields.",
 			spec:   ApiGwSpec{Path: "x", Port: 70000, Auth: Auth{Type: "oauth"}},
-			want: []fieldError{
-				{field.ErrorTypeRequired, "spec.host"}, {field.ErrorTypeInvalid, "spec.path"},
-				{field.ErrorTypeRequired, "spec.service"}, {field.ErrorTypeInvalid, "spec.port"},
-				{field.ErrorTypeNotSupported, "spec.auth.type"},
+			want: []hubtest.FieldError{
+				{Type: field.ErrorTypeRequired, Field: "spec.host"}, {Type: field.ErrorTypeInvalid, Field: "spec.path"},
+				{Type: field.ErrorTypeRequired, Field: "spec.service"}, {Type: field.ErrorTypeInvalid, Field: "spec.port"},
+				{Type: field.ErrorTypeNotSupported, Field: "spec.auth.type"},
 			},
 		},
 	}
@@ -185,7 +171,7 @@ func TestValidateSpec(t *testing.T) {
 				objName = "items"
 			}
 			errs := validateSpec(objName, tc.spec)
-			if diff := cmp.Diff(tc.want, fieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.want, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\nvalidateSpec: -want, +got:\n%s", tc.reason, diff)
 			}
 			for _, e := range redact(errs) {
@@ -324,7 +310,7 @@ func TestServicePort(t *testing.T) {
 		svc       *corev1.Service
 		port      int32
 		want      int32
-		errs      []fieldError
+		errs      []hubtest.FieldError
 		supported []string
 	}{
 		"PickFirst": {reason: "No port picks the Service's first, as the resource manager's UI does.", svc: svc(3000, 8080), want: 3000},
@@ -332,15 +318,15 @@ func TestServicePort(t *testing.T) {
 		"Absent": {
 			reason: "A port the Service does not have is NotSupported, listing the Service's ports.",
 			svc:    svc(3000, 8080), port: 9090,
-			errs: []fieldError{{field.ErrorTypeNotSupported, "spec.port"}}, supported: []string{"3000", "8080"},
+			errs: []hubtest.FieldError{{Type: field.ErrorTypeNotSupported, Field: "spec.port"}}, supported: []string{"3000", "8080"},
 		},
 		"NoPorts": {
 			reason: "A Service without ports has none to pick.",
-			svc:    svc(), errs: []fieldError{{field.ErrorTypeRequired, "spec.port"}},
+			svc:    svc(), errs: []hubtest.FieldError{{Type: field.ErrorTypeRequired, Field: "spec.port"}},
 		},
 		"NoPortsNamed": {
 			reason: "Nor any to match.",
-			svc:    svc(), port: 80, errs: []fieldError{{field.ErrorTypeNotSupported, "spec.port"}}, supported: []string{},
+			svc:    svc(), port: 80, errs: []hubtest.FieldError{{Type: field.ErrorTypeNotSupported, Field: "spec.port"}}, supported: []string{},
 		},
 	}
 	for name, tc := range cases {
@@ -349,7 +335,7 @@ func TestServicePort(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("\nReason: %s\nport %d, want %d", tc.reason, got, tc.want)
 			}
-			if diff := cmp.Diff(tc.errs, fieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tc.errs, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\nerrors: -want, +got:\n%s", tc.reason, diff)
 			}
 			if tc.supported != nil {
