@@ -36,6 +36,7 @@ func ValidationErrors(tb testing.TB, err error) []FieldError {
 	ve, ok := errors.AsType[*hub.ValidationError](err)
 	if !ok {
 		tb.Fatalf("error %v is not a *hub.ValidationError", err)
+		return nil // for a tb whose Fatalf returns
 	}
 	return FieldErrors(ve.Errors)
 }
