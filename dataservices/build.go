@@ -228,12 +228,7 @@ func (r DremioRequest) Build(namespace string) *DremioRestServer {
 	}
 }
 
-// redact masks the value of every error about a password.
+// redact masks the password in errs.
 func redact(errs field.ErrorList) field.ErrorList {
-	for _, e := range errs {
-		if strings.HasSuffix(e.Field, ".password") {
-			e.BadValue = secrets.Mask
-		}
-	}
-	return errs
+	return secrets.RedactErrors(errs, "spec.connection.password")
 }

@@ -25,17 +25,6 @@ import (
 // password is the password of every test connection: no error may show it.
 const password = "Sup3r-s3cret!"
 
-// showsPassword tells whether an error shows the password in any form:
-// its text, or a value of one of its field errors.
-func showsPassword(errs field.ErrorList) bool {
-	for _, e := range errs {
-		if strings.Contains(e.Error(), password) || strings.Contains(e.ErrorBody(), password) {
-			return true
-		}
-	}
-	return false
-}
-
 func TestPostgrestValidate(t *testing.T) {
 	creds := []dataservices.PostgrestOption{
 		dataservices.WithHost("postgres.databases.svc", 0), dataservices.WithDatabase("shop"),
@@ -111,7 +100,7 @@ func TestPostgrestValidate(t *testing.T) {
 			if diff := cmp.Diff(tc.want, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
-			if showsPassword(errs) {
+			if hubtest.ShowsSecret(errs, password) {
 				t.Errorf("\nReason: %s\nan error shows the password: %v", tc.reason, errs)
 			}
 		})
@@ -217,7 +206,7 @@ func TestDremioValidate(t *testing.T) {
 			if diff := cmp.Diff(tc.want, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
-			if showsPassword(errs) {
+			if hubtest.ShowsSecret(errs, password) {
 				t.Errorf("\nReason: %s\nan error shows the password: %v", tc.reason, errs)
 			}
 		})

@@ -100,12 +100,7 @@ func (r ApiGwRequest) Build(namespace string) *ApiGw {
 	}
 }
 
-// redact masks the value of every error about the password.
+// redact masks the password in errs.
 func redact(errs field.ErrorList) field.ErrorList {
-	for _, e := range errs {
-		if e.Field == "spec.auth.basic.password" {
-			e.BadValue = secrets.Mask
-		}
-	}
-	return errs
+	return secrets.RedactErrors(errs, "spec.auth.basic.password")
 }

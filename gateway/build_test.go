@@ -21,17 +21,6 @@ import (
 // rendered object but the Secret's bcrypt line may show it.
 const password = "Sup3r-s3cret!"
 
-// showsPassword tells whether an error shows the password in any form:
-// its text, or a value of one of its field errors.
-func showsPassword(errs field.ErrorList) bool {
-	for _, e := range errs {
-		if strings.Contains(e.Error(), password) || strings.Contains(e.ErrorBody(), password) {
-			return true
-		}
-	}
-	return false
-}
-
 func TestApiGwBuild(t *testing.T) {
 	basic := gateway.WithBasicAuth("analyst", secrets.Plain(password))
 	cases := map[string]struct {
@@ -167,7 +156,7 @@ func TestApiGwValidate(t *testing.T) {
 			if diff := cmp.Diff(tc.want, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
-			if showsPassword(errs) {
+			if hubtest.ShowsSecret(errs, password) {
 				t.Errorf("\nReason: %s\nan error shows the password: %v", tc.reason, errs)
 			}
 		})
@@ -407,7 +396,7 @@ func TestDomainCheck(t *testing.T) {
 			if diff := cmp.Diff(tc.want, hubtest.FieldErrors(errs), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
 			}
-			if showsPassword(errs) {
+			if hubtest.ShowsSecret(errs, password) {
 				t.Errorf("\nReason: %s\nan error shows the password: %v", tc.reason, errs)
 			}
 		})

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/hubkit-dev/hubkit/hub"
@@ -345,5 +346,17 @@ func TestValuesNeverLeak(t *testing.T) {
 	}
 	if diff := cmp.Diff(secrets.Mask, v.String()); diff != "" {
 		t.Errorf("String: %s", diff)
+	}
+}
+
+func TestRedactErrors(t *testing.T) {
+	errs := field.ErrorList{
+		field.Invalid(field.NewPath("spec", "password"), "hunter22", "too short"),
+		field.Invalid(field.NewPath("spec", "user"), "ada", "taken"),
+	}
+	secrets.RedactErrors(errs, "spec.password")
+	got := []any{errs[0].BadValue, errs[1].BadValue}
+	if diff := cmp.Diff([]any{secrets.Mask, "ada"}, got); diff != "" || strings.Contains(errs.ToAggregate().Error(), "hunter22") {
+		t.Errorf("only the named field is masked: -want, +got:\n%s%s", diff, errs.ToAggregate())
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // Mask is what the platform shows instead of a secret value.
@@ -71,4 +74,16 @@ func (e Entry) Format(f fmt.State, verb rune) {
 // LogValue logs the key and Mask.
 func (e Entry) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("key", e.Key), slog.String("value", Mask))
+}
+
+// RedactErrors masks the value of each error of errs about one of the
+// fields at paths ("spec.connection.password"), so that no error of a
+// builder's Validate shows a secret; it returns errs.
+func RedactErrors(errs field.ErrorList, paths ...string) field.ErrorList {
+	for _, e := range errs {
+		if slices.Contains(paths, e.Field) {
+			e.BadValue = Mask
+		}
+	}
+	return errs
 }

@@ -2,6 +2,7 @@ package hubtest
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -39,4 +40,15 @@ func ValidationErrors(tb testing.TB, err error) []FieldError {
 		return nil // for a tb whose Fatalf returns
 	}
 	return FieldErrors(ve.Errors)
+}
+
+// ShowsSecret tells whether any of errs shows secret in any form: in its
+// text, or in the value it holds.
+func ShowsSecret(errs field.ErrorList, secret string) bool {
+	for _, e := range errs {
+		if strings.Contains(e.Error(), secret) || strings.Contains(e.ErrorBody(), secret) {
+			return true
+		}
+	}
+	return false
 }

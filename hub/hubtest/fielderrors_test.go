@@ -38,3 +38,11 @@ func TestValidationErrors(t *testing.T) {
 		t.Errorf("another error did not fail the test")
 	}
 }
+
+func TestShowsSecret(t *testing.T) {
+	shown := field.ErrorList{field.Invalid(field.NewPath("spec", "password"), "hunter22", "too short")}
+	hidden := field.ErrorList{field.Invalid(field.NewPath("spec", "password"), "*****", "too short")}
+	if !hubtest.ShowsSecret(shown, "hunter22") || hubtest.ShowsSecret(hidden, "hunter22") {
+		t.Errorf("ShowsSecret must tell an error that holds the secret from one that does not")
+	}
+}
