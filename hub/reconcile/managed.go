@@ -106,6 +106,15 @@ type ManagedKind[T client.Object] struct {
 	Owns []client.Object
 	// Watches lists other kinds whose changes wake it.
 	Watches []Watch
+	// IndependentChildren says the children do not need the External:
+	// when connecting, observing or applying fails or waits, the children
+	// are still rendered, from the details found so far, and applied, and
+	// the outcome reports the External's error (joined with the
+	// children's) or wait. That is the fail-fast:false style of CrownLabs'
+	// tenant operator, whose namespace and RBAC do not wait for its
+	// identity provider. Without it, a failing External stops the reconcile
+	// before the children.
+	IndependentChildren bool
 	// Status writes the outcome into obj's status in the upstream
 	// operator's form. The reconciler writes the status only when it
 	// changed.
@@ -307,37 +316,53 @@ func (m *Managed[T]) sync(ctx context.Context, log logr.Logger, obj T) (ctrl.Res
 // converge runs the External and the children, collecting the outcome.
 func (m *Managed[T]) converge(ctx context.Context, log logr.Logger, obj T, ext External[T], connectErr error) Outcome {
 	var outcome Outcome
-	fail := func(what string, err error) Outcome {
+	record := func(what string, err error) {
 		if reason, ok := WaitingFor(err); ok {
-			outcome.Waiting = reason
-		} else {
-			outcome.Err = fmt.Errorf("%s: %w", what, err)
+			if outcome.Waiting == "" {
+				outcome.Waiting = reason
+			}
+			return
 		}
-		return outcome
+		outcome.Err = errors.Join(outcome.Err, fmt.Errorf("%s: %w", what, err))
 	}
-	if connectErr != nil {
-		return fail("connecting", connectErr)
+	var details Details
+	var externalErr *stepError
+	switch {
+	case connectErr != nil:
+		externalErr = &stepError{"connecting", connectErr}
+	case ext != nil:
+		details, externalErr = m.applyExternal(ctx, log, obj, ext)
 	}
-	if ext != nil {
-		details, err := m.applyExternal(ctx, log, obj, ext)
-		if err != nil {
-			return fail(err.what, err.err)
+	if externalErr != nil {
+		record(externalErr.what, externalErr.err)
+		if !m.kind.IndependentChildren {
+			return outcome
 		}
-		outcome.Details = details
 	}
+	outcome.Details = details
 	if m.kind.Children != nil {
 		children, err := m.kind.Children(obj, outcome.Details)
 		if err != nil {
-			return fail("rendering the children", err)
+			record("rendering the children", err)
+			return outcome.settled()
 		}
 		results, err := Ensure(ctx, m.hub, obj, children...)
 		outcome.Children = results
 		if err != nil {
-			return fail("applying the children", err)
+			record("applying the children", err)
 		}
 	}
-	outcome.Ready = true
-	return outcome
+	return outcome.settled()
+}
+
+// settled makes an outcome that failed no longer wait, and one that
+// neither failed nor waits ready.
+func (o Outcome) settled() Outcome {
+	if o.Err != nil {
+		o.Waiting = ""
+	}
+	o.Ready = o.Err == nil && o.Waiting == ""
+	return o
 }
 
 // stepError is an error of one step of converge, and the step's name.
@@ -347,18 +372,19 @@ type stepError struct {
 }
 
 // applyExternal observes what obj stands for and applies only when
-// something is missing or differs, returning the details of both.
+// something is missing or differs, returning the details of both (those
+// found before a failure, too).
 func (m *Managed[T]) applyExternal(ctx context.Context, log logr.Logger, obj T, ext External[T]) (Details, *stepError) {
 	observed, err := ext.Observe(ctx, obj)
 	if err != nil {
-		return nil, &stepError{"observing", err}
+		return observed.Details, &stepError{"observing", err}
 	}
 	if observed.Exists && observed.UpToDate {
 		return observed.Details, nil
 	}
 	applied, err := ext.Apply(ctx, obj, observed)
 	if err != nil {
-		return nil, &stepError{"applying", err}
+		return observed.Details.merged(applied), &stepError{"applying", err}
 	}
 	reason, note := ReasonUpdated, "updated what the object stands for"
 	if !observed.Exists {

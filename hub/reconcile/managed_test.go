@@ -928,6 +928,65 @@ func TestManagedWaits(t *testing.T) {
 	}
 }
 
+func TestManagedIndependentChildren(t *testing.T) {
+	cases := map[string]struct {
+		reason      string
+		fail        warehouseFailures
+		wantErr     string
+		wantState   string
+		wantMessage string
+	}{
+		"ObserveFails": {
+			reason:      "With independent children a failing External does not stop them; the error still fails the reconcile.",
+			fail:        warehouseFailures{Observe: errDown},
+			wantErr:     "shelf team-a/books: reconciling: observing: the warehouse is down",
+			wantState:   "Failed",
+			wantMessage: "observing: the warehouse is down",
+		},
+		"ApplyFails": {
+			reason:      "A failing Apply does not stop them either.",
+			fail:        warehouseFailures{Apply: errDown},
+			wantErr:     "shelf team-a/books: reconciling: applying: the warehouse is down",
+			wantState:   "Failed",
+			wantMessage: "applying: the warehouse is down",
+		},
+		"ConnectWaits": {
+			reason:      "A waiting Connector leaves the object waiting, its children applied.",
+			fail:        warehouseFailures{Connect: reconcile.Wait("the warehouse opens at nine")},
+			wantState:   "Waiting",
+			wantMessage: "the warehouse opens at nine",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			f := newShelfFake(t, hubtest.WithObjects(books()))
+			w := newWarehouse()
+			w.fail(tc.fail)
+			kind := shelfKind(w)
+			kind.IndependentChildren = true
+			m, err := reconcile.NewManaged(f.Hub(), kind, reconcile.WithFinalizer(shelfFinalizer), reconcile.WithEventRecorder(&eventLog{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = m.Reconcile(t.Context(), ctrl.Request{NamespacedName: shelfKey("books")})
+			if got := fmt.Sprint(err); (tc.wantErr == "" && err != nil) || (tc.wantErr != "" && got != tc.wantErr) {
+				t.Errorf("\nReason: %s\nReconcile = %v, want %q", tc.reason, err, tc.wantErr)
+			}
+			cm := &corev1.ConfigMap{}
+			if err := f.Client().Get(t.Context(), client.ObjectKey{Namespace: "team-a", Name: "books-location"}, cm); err != nil {
+				t.Errorf("\nReason: %s\nthe child: %v, want it applied", tc.reason, err)
+			}
+			s := &Shelf{}
+			if err := f.Client().Get(t.Context(), shelfKey("books"), s); err != nil {
+				t.Fatal(err)
+			}
+			if s.Status.State != tc.wantState || s.Status.Message != tc.wantMessage {
+				t.Errorf("\nReason: %s\nstatus = %s %q, want %s %q", tc.reason, s.Status.State, s.Status.Message, tc.wantState, tc.wantMessage)
+			}
+		})
+	}
+}
+
 func TestWaitingFor(t *testing.T) {
 	cases := map[string]struct {
 		reason     string
