@@ -16,6 +16,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
+// bindCompletedAnnotation is what the PV controller puts on a claim it
+// bound.
+const bindCompletedAnnotation = "pv.kubernetes.io/bind-completed"
+
 // defaultStorageClassAnnotation marks the storage class PVCs without one get.
 const defaultStorageClassAnnotation = "storageclass.kubernetes.io/is-default-class"
 
@@ -24,7 +28,7 @@ const defaultStorageClassAnnotation = "storageclass.kubernetes.io/is-default-cla
 func builtinControllers() []Simulator {
 	return []Simulator{
 		SimulatorOf(deploymentController, schema.GroupKind{Group: appsv1.GroupName, Kind: "Deployment"}),
-		SimulatorOf(claimBinder, schema.GroupKind{Kind: "PersistentVolumeClaim"}),
+		SimulatorOf(claimBinder, schema.GroupKind{Kind: "PersistentVolumeClaim"}, schema.GroupKind{Kind: "PersistentVolume"}),
 		SimulatorOf(podRunner, schema.GroupKind{Kind: "Pod"}),
 		SimulatorOf(jobStarter, schema.GroupKind{Group: batchv1.GroupName, Kind: "Job"}),
 		SimulatorOf(namespacePublisher, schema.GroupKind{Kind: "Namespace"}),
@@ -131,10 +135,29 @@ func defaultStorageClass(ctx context.Context, c client.Reader) string {
 // the PV controller do: at once for an Immediate storage class, when a Pod
 // uses the claim for a WaitForFirstConsumer one, never for a class that does
 // not exist.
+//
+// A volume made beforehand for one claim (its claimRef names the claim,
+// as an administrator pre-binds a static volume) is bound to that claim,
+// whichever comes first, whatever the class.
 func claimBinder(ctx context.Context, f *Fake, ev Event) error {
-	pvc, ok := ev.Object.(*corev1.PersistentVolumeClaim)
-	if !ok || ev.Type != EventCreated {
+	if ev.Type != EventCreated {
 		return nil
+	}
+	if pv, ok := ev.Object.(*corev1.PersistentVolume); ok {
+		return bindStaticVolume(ctx, f, pv)
+	}
+	pvc, ok := ev.Object.(*corev1.PersistentVolumeClaim)
+	if !ok {
+		return nil
+	}
+	var volumes corev1.PersistentVolumeList
+	if err := f.Client().List(ctx, &volumes); err != nil {
+		return err
+	}
+	for i := range volumes.Items {
+		if ref := volumes.Items[i].Spec.ClaimRef; ref != nil && ref.Namespace == pvc.Namespace && ref.Name == pvc.Name {
+			return bindStaticVolume(ctx, f, &volumes.Items[i])
+		}
 	}
 	class, found, err := storageClassOf(ctx, f, pvc)
 	if err != nil || !found {
@@ -199,11 +222,7 @@ func bindClaim(ctx context.Context, f *Fake, pvc *corev1.PersistentVolumeClaim, 
 		return client.IgnoreNotFound(err)
 	}
 	current.Spec.VolumeName = pv.Name
-	if current.Annotations == nil {
-		current.Annotations = map[string]string{}
-	}
-	current.Annotations["pv.kubernetes.io/bind-completed"] = "yes"
-	current.Annotations["pv.kubernetes.io/bound-by-controller"] = "yes"
+	markBound(current, true)
 	if err := c.Update(ctx, current); err != nil {
 		return err
 	}
@@ -213,6 +232,57 @@ func bindClaim(ctx context.Context, f *Fake, pvc *corev1.PersistentVolumeClaim, 
 		Capacity:    corev1.ResourceList{corev1.ResourceStorage: size},
 	}
 	return c.Status().Update(ctx, current)
+}
+
+// markBound annotates pvc as the PV controller does when it binds it: the
+// binding is complete, and it was made by the controller (not pre-bound)
+// when byController.
+func markBound(pvc *corev1.PersistentVolumeClaim, byController bool) {
+	if pvc.Annotations == nil {
+		pvc.Annotations = map[string]string{}
+	}
+	pvc.Annotations[bindCompletedAnnotation] = "yes"
+	if byController {
+		pvc.Annotations["pv.kubernetes.io/bound-by-controller"] = "yes"
+	}
+}
+
+// bindStaticVolume binds pv to the claim its claimRef names, when that
+// claim exists and is not bound yet, as the PV controller does.
+func bindStaticVolume(ctx context.Context, f *Fake, pv *corev1.PersistentVolume) error {
+	ref := pv.Spec.ClaimRef
+	if ref == nil || pv.Status.Phase == corev1.VolumeBound || pv.Annotations["pv.kubernetes.io/provisioned-by"] != "" {
+		return nil // bound already, or being provisioned for its claim by bindClaim
+	}
+	c := f.Client()
+	pvc := &corev1.PersistentVolumeClaim{}
+	if err := c.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, pvc); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	if pvc.Status.Phase == corev1.ClaimBound || (ref.UID != "" && ref.UID != pvc.UID) {
+		return nil
+	}
+	current := &corev1.PersistentVolume{}
+	if err := c.Get(ctx, client.ObjectKeyFromObject(pv), current); err != nil {
+		return err
+	}
+	current.Spec.ClaimRef.UID = pvc.UID
+	if err := c.Update(ctx, current); err != nil {
+		return err
+	}
+	current.Status.Phase = corev1.VolumeBound
+	if err := c.Status().Update(ctx, current); err != nil {
+		return err
+	}
+	pvc.Spec.VolumeName = pv.Name
+	markBound(pvc, false)
+	if err := c.Update(ctx, pvc); err != nil {
+		return err
+	}
+	pvc.Status = corev1.PersistentVolumeClaimStatus{
+		Phase: corev1.ClaimBound, AccessModes: pv.Spec.AccessModes, Capacity: pv.Spec.Capacity.DeepCopy(),
+	}
+	return c.Status().Update(ctx, pvc)
 }
 
 // podRunner schedules new Pods and runs them, as the scheduler and a kubelet

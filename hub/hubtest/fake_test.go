@@ -51,6 +51,46 @@ func storageClasses() []client.Object {
 	}
 }
 
+func TestStaticVolumeBinding(t *testing.T) {
+	for _, volumeFirst := range []bool{true, false} {
+		t.Run(fmt.Sprintf("VolumeFirst=%v", volumeFirst), func(t *testing.T) {
+			ctx := t.Context()
+			f := hubtest.NewFake(t, hubtest.WithObjects(storageClasses()...))
+			pv := &corev1.PersistentVolume{
+				ObjectMeta: metav1.ObjectMeta{Name: "nfs-home"},
+				Spec: corev1.PersistentVolumeSpec{
+					Capacity:               corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("2Gi")},
+					AccessModes:            []corev1.PersistentVolumeAccessMode{corev1.ReadWriteMany},
+					ClaimRef:               &corev1.ObjectReference{Namespace: "team-a", Name: "data"},
+					PersistentVolumeSource: corev1.PersistentVolumeSource{NFS: &corev1.NFSVolumeSource{Server: "nfs.example", Path: "/home"}},
+				},
+			}
+			pvc := claim("data", new("gold"))
+			first, second := client.Object(pv), client.Object(pvc)
+			if !volumeFirst {
+				first, second = second, first
+			}
+			for _, obj := range []client.Object{first, second} {
+				if err := f.Client().Create(ctx, obj); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := f.Client().Get(ctx, client.ObjectKeyFromObject(pvc), pvc); err != nil {
+				t.Fatal(err)
+			}
+			if pvc.Status.Phase != corev1.ClaimBound || pvc.Spec.VolumeName != "nfs-home" {
+				t.Errorf("the claim is %s on %q, want Bound to the volume made for it (nfs-home), whatever its class", pvc.Status.Phase, pvc.Spec.VolumeName)
+			}
+			if err := f.Client().Get(ctx, client.ObjectKeyFromObject(pv), pv); err != nil {
+				t.Fatal(err)
+			}
+			if pv.Status.Phase != corev1.VolumeBound || pv.Spec.ClaimRef.UID != pvc.UID {
+				t.Errorf("the volume is %s, claimRef UID %q; want Bound to the claim %q", pv.Status.Phase, pv.Spec.ClaimRef.UID, pvc.UID)
+			}
+		})
+	}
+}
+
 func TestClaimBinding(t *testing.T) {
 	cases := map[string]struct {
 		reason    string

@@ -95,6 +95,21 @@ func Ensure(ctx context.Context, c *hub.Client, owner client.Object, desired ...
 	if owner == nil || reflect.ValueOf(owner).IsNil() {
 		return nil, errors.New("ensuring children: the owner is nil")
 	}
+	return ensureAll(ctx, c, owner, desired)
+}
+
+// EnsureUnowned makes objects that no object owns (the ClusterRoles a
+// platform's Helm chart would ship, which an operator applies when it
+// starts) exist as desired, as Ensure does for children: with server-side
+// apply, taking over conflicting fields, and no write when they already
+// are as desired. Deleting them is nobody's business but the caller's.
+func EnsureUnowned(ctx context.Context, c *hub.Client, desired ...client.Object) (Results, error) {
+	return ensureAll(ctx, c, nil, desired)
+}
+
+// ensureAll ensures each desired object, with owner as its controller
+// unless owner is nil.
+func ensureAll(ctx context.Context, c *hub.Client, owner client.Object, desired []client.Object) (Results, error) {
 	results := make(Results, 0, len(desired))
 	var steps Steps
 	for i, child := range desired {
@@ -139,11 +154,16 @@ func ensureChild(ctx context.Context, c *hub.Client, owner, child client.Object)
 	if err != nil {
 		return nil, OperationFailed, err
 	}
-	if namespaced && obj.GetNamespace() == "" {
-		obj.SetNamespace(owner.GetNamespace())
+	if owner != nil {
+		if namespaced && obj.GetNamespace() == "" {
+			obj.SetNamespace(owner.GetNamespace())
+		}
+		if err := controllerutil.SetControllerReference(owner, obj, c.Scheme()); err != nil {
+			return nil, OperationFailed, fmt.Errorf("setting the owner reference: %w", err)
+		}
 	}
-	if err := controllerutil.SetControllerReference(owner, obj, c.Scheme()); err != nil {
-		return nil, OperationFailed, fmt.Errorf("setting the owner reference: %w", err)
+	if namespaced && obj.GetNamespace() == "" {
+		return nil, OperationFailed, errors.New("a namespaced object needs a namespace")
 	}
 	form, err := hub.ApplyForm(c.Scheme(), obj)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -115,6 +116,40 @@ func TestEnsureCreatesThenMakesNoWrites(t *testing.T) {
 	}
 	if string(secret.Data["token"]) != "s3cr3t" {
 		t.Errorf("the Secret's stringData must arrive as data, got %q", secret.Data)
+	}
+}
+
+func TestEnsureUnowned(t *testing.T) {
+	ctx := context.Background()
+	wc := newWriteCountingCluster(t)
+	role := func() client.Object {
+		return &rbacv1.ClusterRole{
+			ObjectMeta: metav1.ObjectMeta{Name: "read-notebooks"},
+			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"apps.hubkit.dev"}, Resources: []string{"instances"}, Verbs: []string{"get", "list", "watch"}}},
+		}
+	}
+	first, err := reconcile.EnsureUnowned(ctx, wc.client, role())
+	if err != nil {
+		t.Fatalf("EnsureUnowned: %v", err)
+	}
+	if diff := cmp.Diff([]reconcile.Operation{reconcile.OperationCreated}, operations(first)); diff != "" {
+		t.Errorf("first EnsureUnowned: -want, +got:\n%s", diff)
+	}
+	if refs := first[0].Object.GetOwnerReferences(); len(refs) != 0 {
+		t.Errorf("owner references = %+v, want none", refs)
+	}
+	wc.takeWrites()
+	again, err := reconcile.EnsureUnowned(ctx, wc.client, role())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]reconcile.Operation{reconcile.OperationUnchanged}, operations(again)); diff != "" || wc.takeWrites() != 0 {
+		t.Errorf("EnsureUnowned again: -want, +got:\n%s (and it must write nothing)", diff)
+	}
+
+	_, err = reconcile.EnsureUnowned(ctx, wc.client, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "nowhere"}})
+	if err == nil || !strings.Contains(err.Error(), "a namespaced object needs a namespace") {
+		t.Errorf("EnsureUnowned of a namespaced object without a namespace = %v, want an error saying so", err)
 	}
 }
 

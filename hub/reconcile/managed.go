@@ -557,7 +557,8 @@ func (m *Managed[T]) Requests(ctx context.Context, obj, old client.Object) []ctr
 }
 
 // controllerOf names obj's controller when it is of the managed kind, as
-// controller-runtime's owner handler does: by group and kind.
+// controller-runtime's owner handler does: by group and kind, in obj's
+// namespace unless the managed kind is cluster-scoped.
 func (m *Managed[T]) controllerOf(obj client.Object) []ctrl.Request {
 	ref := metav1.GetControllerOf(obj)
 	if ref == nil {
@@ -567,7 +568,12 @@ func (m *Managed[T]) controllerOf(obj client.Object) []ctrl.Request {
 	if err != nil || ref.Kind != m.gvk.Kind || refGV.Group != m.gvk.Group {
 		return nil
 	}
-	return []ctrl.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: ref.Name}}}
+	namespace := obj.GetNamespace()
+	if namespaced, err := m.hub.Kube().IsObjectNamespaced(m.newObject()); err == nil && !namespaced {
+		// A cluster-scoped owner (a Tenant) of namespaced children.
+		namespace = ""
+	}
+	return []ctrl.Request{{NamespacedName: types.NamespacedName{Namespace: namespace, Name: ref.Name}}}
 }
 
 // IntentChanged passes creates, deletes and generic events, and the
