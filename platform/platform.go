@@ -27,6 +27,7 @@ import (
 	"github.com/hubkit-dev/hubkit/objectstore"
 	"github.com/hubkit-dev/hubkit/secrets"
 	"github.com/hubkit-dev/hubkit/storage"
+	"github.com/hubkit-dev/hubkit/tenancy"
 )
 
 // domains lists every domain's registry entry (its domain.go), lowest
@@ -43,6 +44,7 @@ var domains = []hub.Domain{
 	objectstore.Domain,
 	dataservices.Domain,
 	gateway.Domain,
+	tenancy.Domain,
 }
 
 // Domains returns every domain's registry entry.

@@ -101,6 +101,10 @@ func validateTenant(name string, spec TenantSpec) field.ErrorList {
 			errs = append(errs, field.Required(wp.Child("name"), "the workspace's name"))
 		case seen[w.Name]:
 			errs = append(errs, field.Duplicate(wp.Child("name"), w.Name))
+		default:
+			for _, msg := range validation.IsDNS1123Label(WorkspaceNamespaceOf(w.Name)) {
+				errs = append(errs, field.Invalid(wp.Child("name"), w.Name, "its namespace "+WorkspaceNamespaceOf(w.Name)+": "+msg))
+			}
 		}
 		seen[w.Name] = true
 		if w.Role != RoleManager && w.Role != RoleUser {

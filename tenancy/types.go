@@ -4,6 +4,7 @@
 package tenancy
 
 import (
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -121,22 +122,74 @@ type TenantStatus struct {
 	Namespace string `json:"namespace,omitempty"`
 	// +optional
 
+	// Quota is the tenant's effective quota: its override, else the sum of
+	// its workspaces' quotas, capped by the operator's settings.
+	Quota *Quota `json:"quota,omitempty"`
+	// +optional
+
 	// FailingWorkspaces names the workspaces of the spec that do not exist.
 	FailingWorkspaces []string `json:"failingWorkspaces,omitempty"`
+	// +optional
+
+	// PersonalStorage is the tenant's personal volume.
+	PersonalStorage *PersonalStorageStatus `json:"personalStorage,omitempty"`
+	// +optional
+
+	// Subscriptions say whether the tenant is in sync with each system
+	// outside the cluster ("identity": the identity provider).
+	Subscriptions map[string]SubscriptionStatus `json:"subscriptions,omitempty"`
 	// +optional
 
 	// Ready says every step succeeded.
 	Ready bool `json:"ready,omitempty"`
 	// +optional
 
-	// Message says what failed.
+	// Message says which steps failed, and why.
 	Message string `json:"message,omitempty"`
 }
+
+// +kubebuilder:object:generate=true
+
+// PersonalStorageStatus is a tenant's personal volume: a claim in the
+// operator's shared namespace, kept after the tenant unless its policy
+// says Delete.
+type PersonalStorageStatus struct {
+	// Namespace and Claim name the PersistentVolumeClaim.
+	Namespace string `json:"namespace"`
+	Claim     string `json:"claim"`
+	// +optional
+
+	// Phase is the claim's phase: Pending until a volume is bound.
+	Phase corev1.PersistentVolumeClaimPhase `json:"phase,omitempty"`
+	// +optional
+
+	// Size is what the claim requests.
+	Size *resource.Quantity `json:"size,omitempty"`
+	// +optional
+
+	// Policy says what becomes of the claim when the tenant goes.
+	Policy StoragePolicy `json:"policy,omitempty"`
+}
+
+// A SubscriptionStatus says whether a tenant is in sync with a system
+// outside the cluster.
+type SubscriptionStatus string
+
+// The subscription statuses, as CrownLabs names them.
+const (
+	SubscriptionOk     SubscriptionStatus = "Ok"
+	SubscriptionFailed SubscriptionStatus = "Failed"
+)
+
+// SubscriptionIdentity is the subscription of the identity provider.
+const SubscriptionIdentity = "identity"
 
 // +kubebuilder:object:generate=true
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:path=tenants,singular=tenant,scope=Cluster
+// +kubebuilder:printcolumn:name="Namespace",type=string,JSONPath=".status.namespace"
+// +kubebuilder:printcolumn:name="Ready",type=boolean,JSONPath=".status.ready"
 
 // Tenant is a person of the platform: a namespace of their own with a
 // quota, the rights to manage it, network isolation, and personal storage.
@@ -200,6 +253,8 @@ type WorkspaceStatus struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:path=workspaces,singular=workspace,scope=Cluster
+// +kubebuilder:printcolumn:name="Pretty name",type=string,JSONPath=".spec.prettyName"
+// +kubebuilder:printcolumn:name="Ready",type=boolean,JSONPath=".status.ready"
 
 // Workspace is a group of tenants.
 type Workspace struct {

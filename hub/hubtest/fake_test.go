@@ -15,6 +15,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -772,6 +773,28 @@ func TestKindsWithoutCRDAreRefused(t *testing.T) {
 
 // A claim created by server-side apply, as reconcile.Ensure creates its
 // children, is defaulted and bound like one made by Create.
+func TestApplyKindWithoutStatus(t *testing.T) {
+	// A NetworkPolicy has no status in the API server's schema; its Go
+	// type's empty status must not make the apply fail.
+	ctx := t.Context()
+	f := hubtest.NewFake(t, hubtest.WithObjects(&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}))
+	policies := hub.For[*networkingv1.NetworkPolicy](f.Hub(hub.WithFieldOwner("test"), hub.WithNamespace("team-a")))
+	policy := &networkingv1.NetworkPolicy{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
+		ObjectMeta: metav1.ObjectMeta{Name: "same-namespace"},
+		Spec: networkingv1.NetworkPolicySpec{
+			Ingress: []networkingv1.NetworkPolicyIngressRule{{From: []networkingv1.NetworkPolicyPeer{{PodSelector: &metav1.LabelSelector{}}}}},
+		},
+	}
+	if err := policies.Apply(ctx, policy); err != nil {
+		t.Fatalf("applying a NetworkPolicy: %v", err)
+	}
+	got, err := policies.Get(ctx, "same-namespace")
+	if err != nil || len(got.Spec.Ingress) != 1 || len(got.ManagedFields) != 1 || got.ManagedFields[0].Manager != "test" {
+		t.Errorf("the applied NetworkPolicy: %v, %+v; want its ingress rule, managed by test", err, got)
+	}
+}
+
 func TestAppliedClaimsAreAdmittedAndBound(t *testing.T) {
 	ctx := t.Context()
 	f := hubtest.NewFake(t, hubtest.WithObjects(&storagev1.StorageClass{

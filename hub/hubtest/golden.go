@@ -12,11 +12,13 @@ import (
 )
 
 // volatileFields are the fields the API server sets differently on every
-// run; comparisons and golden files leave them out.
+// run, and the annotation of reconcile.Ensure's digest (which covers the
+// owner's UID); comparisons and golden files leave them out.
 var volatileFields = map[string]bool{
 	"uid": true, "resourceVersion": true, "managedFields": true, "creationTimestamp": true,
 	"deletionTimestamp": true, "lastTransitionTime": true, "lastUpdateTime": true, "lastProbeTime": true,
 	"startTime": true, "completionTime": true, "startedAt": true,
+	"hubkit.dev/applied-hash": true,
 }
 
 // volatileGoFields are the same fields by their Go names.

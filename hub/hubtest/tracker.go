@@ -8,6 +8,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
@@ -225,6 +226,22 @@ func (t *fieldTracker) updated(gvr schema.GroupVersionResource, obj runtime.Obje
 	return m.Update(old, obj, manager)
 }
 
+// dropEmptyStatus removes the empty status that a round trip through a Go
+// type puts into an apply configuration: it claims no field, and a kind
+// whose schema has no status at all (a NetworkPolicy) could not be typed
+// with it.
+func dropEmptyStatus(config runtime.Object) {
+	u, ok := config.(*unstructured.Unstructured)
+	if !ok {
+		return
+	}
+	if status, found := u.Object["status"]; found {
+		if m, isMap := status.(map[string]any); status == nil || (isMap && len(m) == 0) {
+			delete(u.Object, "status")
+		}
+	}
+}
+
 // Apply merges a server-side apply configuration into the stored object
 // (or a new one), with field ownership and conflicts.
 func (t *fieldTracker) Apply(gvr schema.GroupVersionResource, config runtime.Object, ns string, opts ...metav1.PatchOptions) error {
@@ -245,6 +262,7 @@ func (t *fieldTracker) Apply(gvr schema.GroupVersionResource, config runtime.Obj
 		return err
 	}
 	force := o.Force != nil && *o.Force
+	dropEmptyStatus(config)
 	applied, err := m.Apply(live, config, o.FieldManager, force)
 	if err != nil {
 		return err

@@ -23,6 +23,8 @@ import (
 	"github.com/hubkit-dev/hubkit/objectstore"
 	"github.com/hubkit-dev/hubkit/objectstore/objectstoretest"
 	"github.com/hubkit-dev/hubkit/platform"
+	"github.com/hubkit-dev/hubkit/tenancy"
+	"github.com/hubkit-dev/hubkit/tenancy/tenancytest"
 )
 
 // simulators gives every domain with kinds of its own its simulated
@@ -37,6 +39,7 @@ var simulators = map[string]func(shared *systems) hubtest.Simulator{
 	objectstore.Domain.Name:  func(*systems) hubtest.Simulator { return objectstoretest.NewOperator() },
 	dataservices.Domain.Name: func(shared *systems) hubtest.Simulator { return dataservicestest.NewOperator(shared.postgres) },
 	gateway.Domain.Name:      func(*systems) hubtest.Simulator { return gatewaytest.NewOperator() },
+	tenancy.Domain.Name:      func(*systems) hubtest.Simulator { return tenancytest.NewOperator() },
 }
 
 // systems are the in-memory external systems several simulators share: the
