@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -31,6 +32,12 @@ const Finalizer = "tenancy.hubkit.dev/tenant-operator"
 // looked at again, plus up to as much again at random: CrownLabs' 4 to 8
 // hours.
 const DefaultResync = 4 * time.Hour
+
+// DefaultWorkers is how many tenants, and how many workspaces, are
+// reconciled at once unless WithManagedOptions(reconcile.WithWorkers(n))
+// says otherwise: an operator that starts over many tenants waits on the
+// API server, not on its CPU.
+const DefaultWorkers = 8
 
 // The details a tenant's External passes to its children and status.
 const (
@@ -108,6 +115,11 @@ type Provisioner struct {
 	s          settings
 	tenants    *reconcile.Managed[*Tenant]
 	workspaces *reconcile.Managed[*Workspace]
+
+	// sharedMu guards sharedReady: whether the namespace of the personal
+	// volumes is known to exist.
+	sharedMu    sync.Mutex
+	sharedReady bool
 }
 
 // NewProvisioner returns a Provisioner acting on the cluster through c.
@@ -125,6 +137,7 @@ func NewProvisioner(c *hub.Client, opts ...Option) (*Provisioner, error) {
 	p := &Provisioner{hub: c, s: s}
 	managedOpts := append([]reconcile.ManagedOption{
 		reconcile.WithFinalizer(Finalizer), reconcile.WithPollInterval(s.resync), reconcile.WithJitter(1),
+		reconcile.WithWorkers(DefaultWorkers),
 	}, s.managed...)
 	var err error
 	p.tenants, err = reconcile.NewManaged(c, reconcile.ManagedKind[*Tenant]{
@@ -426,15 +439,36 @@ func (e *tenantExternal) applyClaim(ctx context.Context, t *Tenant) (*corev1.Per
 		}
 		return grown, nil
 	}
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: e.p.s.storage.Namespace}}
-	if err := c.Create(ctx, ns); err != nil && !hub.IsAlreadyExists(err) {
-		return nil, fmt.Errorf("creating the namespace %s: %w", ns.Name, err)
+	if err := e.p.ensureSharedNamespace(ctx); err != nil {
+		return nil, err
 	}
 	pvc := personalClaim(t, e.p.s.storage)
 	if err := c.Create(ctx, pvc); err != nil {
 		return nil, fmt.Errorf("creating the claim %s: %w", pvc.Name, err)
 	}
 	return pvc, nil
+}
+
+// ensureSharedNamespace creates the namespace of the personal volumes
+// unless it exists, once for all the workers.
+func (p *Provisioner) ensureSharedNamespace(ctx context.Context) error {
+	p.sharedMu.Lock()
+	defer p.sharedMu.Unlock()
+	if p.sharedReady {
+		return nil
+	}
+	c := p.hub.Kube()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: p.s.storage.Namespace}}
+	switch err := c.Get(ctx, client.ObjectKeyFromObject(ns), ns); {
+	case hub.IsNotFound(err):
+		if err := c.Create(ctx, ns); err != nil && !hub.IsAlreadyExists(err) {
+			return fmt.Errorf("creating the namespace %s: %w", ns.Name, err)
+		}
+	case err != nil:
+		return fmt.Errorf("reading the namespace %s: %w", ns.Name, err)
+	}
+	p.sharedReady = true
+	return nil
 }
 
 // Delete removes the tenant's account, and its claim when its policy says
