@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"log"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -30,8 +32,8 @@ const envChromium = "HUBKIT_CHROMIUM"
 // field first), delete the user; delete a custom resource from its own
 // page and land on its list; the object store's and the Settings' forms;
 // the data services' forms (dataServiceSteps); the API gateways' form
-// (gatewaySteps). Screenshots, of the whole
-// page, go to _output/browser/.
+// (gatewaySteps); the tenants' and workspaces' pages (tenancySteps).
+// Screenshots, of the whole page, go to _output/browser/.
 func TestInABrowser(t *testing.T) {
 	browser := os.Getenv(envChromium)
 	if browser == "" {
@@ -75,7 +77,13 @@ func TestInABrowser(t *testing.T) {
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.NoFirstRun)
 	defer cancelAllocator()
-	tab, cancelTab := chromedp.NewContext(allocator)
+	// chromedp logs every DOM event it does not know; Chromium's for a
+	// dialog shown (the top layer's) is one, and harmless.
+	tab, cancelTab := chromedp.NewContext(allocator, chromedp.WithErrorf(func(format string, args ...any) {
+		if !strings.HasPrefix(format, "unhandled node event") {
+			log.Printf(format, args...)
+		}
+	}))
 	defer cancelTab()
 	tab, cancelTimeout := context.WithTimeout(tab, 2*time.Minute)
 	defer cancelTimeout()
@@ -101,10 +109,23 @@ func TestInABrowser(t *testing.T) {
 		})
 	}
 
+	// A modal dialog's backdrop covers the viewport only: a page showing one
+	// is shot as the user sees it.
+	viewScreenshot := func(name string) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			var buf []byte
+			if err := chromedp.CaptureScreenshot(&buf).Do(ctx); err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(shots, name+".png"), buf, 0o600)
+		})
+	}
+
 	var decoded, nameMismatch, labelsError, generalError, databaseError string
 	var s3 objectStoreSeen
 	var data dataServicesSeen
 	var gw gatewaySeen
+	var ten tenancySeen
 	var secretLink, analystPrivileges, schemasError, editedJSON, listURL, sellerPrivileges, sellerState, salesJSON string
 	var reportingListed bool
 	err = chromedp.Run(tab,
@@ -296,6 +317,7 @@ func TestInABrowser(t *testing.T) {
 		screenshot("19-settings-stored"),
 		dataServiceSteps(base, screenshot, &data),
 		gatewaySteps(base, screenshot, &gw),
+		tenancySteps(base, screenshot, viewScreenshot, &ten),
 	)
 	if err != nil {
 		t.Fatalf("driving the dashboard: %v", err)
@@ -318,6 +340,7 @@ func TestInABrowser(t *testing.T) {
 	s3.check(t)
 	data.check(t)
 	gw.check(t)
+	ten.check(t)
 	if secretLink != "/ui/k8s_secret/dashboard-dashboard" {
 		t.Errorf("the user dashboard links its Secret as %q, want /ui/k8s_secret/dashboard-dashboard", secretLink)
 	}
@@ -575,5 +598,193 @@ func (s gatewaySeen) check(t *testing.T) {
 	}
 	if s.deletedListed {
 		t.Errorf("the gateway sales-gw deleted from its page is still listed")
+	}
+}
+
+// tenancySeen is what the browser saw of the tenants' and workspaces'
+// pages.
+type tenancySeen struct {
+	// The new workspace physics, as its page shows it.
+	workspaceJSON string
+	// The error next to the CPU of a quota typed "2 cores".
+	cpuError string
+	// The demo tenant's row; the errors next to the email and the row of
+	// a workspace named twice, and the form's general error; the
+	// workspace of the second row once the row before it was removed.
+	adaRow, emailError, duplicateError, generalError, renumbered string
+	// The new tenant alan.turing as its page shows it, and the workspaces
+	// and roles its edit form picks.
+	alanJSON                 string
+	pickedNames, pickedRoles []string
+	// The delete confirmations: the demo tenant's (and whether it is still
+	// listed once cancelled), and the workspace physics'.
+	adaDelete, physicsDelete string
+	adaListedAfterCancel     bool
+	// Whether alan.turing is still listed once deleted from its page, and
+	// where the browser went.
+	alanListed bool
+	alanGone   string
+}
+
+// tenancySteps drives the tenants' and workspaces' pages: a workspace
+// physics made through its form, its quota as quantities with a GPU as an
+// other resource (refused first while its CPU is no quantity); the
+// tenants' list; a tenant alan.turing refused while its email is not one
+// and a workspace is named twice (the errors next to the email and the
+// row), then, that row removed, made in data-science as manager and physics
+// as user; its page's form picking them; the demo tenant's delete
+// confirmation, cancelled; physics' delete confirmation naming its
+// tenant; alan.turing deleted from its page through its confirmation.
+// Its delete confirmations are shot as the user sees them (viewScreenshot).
+func tenancySteps(base string, screenshot, viewScreenshot func(string) chromedp.Action, seen *tenancySeen) chromedp.Tasks {
+	const tenants, workspaces = "ui/tenants.tenancy.hubkit.dev", "ui/workspaces.tenancy.hubkit.dev"
+	row := func(i int, cell string) string {
+		return fmt.Sprintf(`form.create select[data-path="spec.workspaces[%d].%s"]`, i, cell)
+	}
+	return chromedp.Tasks{
+		chromedp.Navigate(base + workspaces),
+		chromedp.WaitVisible(`form.create input[data-path="spec.prettyName"]`),
+		chromedp.SetValue(`form.create input[data-path="metadata.name"]`, "physics"),
+		chromedp.SetValue(`form.create input[data-path="spec.prettyName"]`, "Physics"),
+		chromedp.SetValue(`form.create input[data-path="spec.quota.cpu"]`, "2"),
+		chromedp.SetValue(`form.create input[data-path="spec.quota.memory"]`, "4Gi"),
+		chromedp.SetValue(`form.create input[data-path="spec.quota.instances"]`, "2"),
+		chromedp.Click(`form.create fieldset[data-rows="spec.quota.extra"] button[data-add-row]`),
+		chromedp.SetValue(`form.create input[data-path="spec.quota.extra[0].name"]`, "nvidia.com/gpu"),
+		chromedp.SetValue(`form.create input[data-path="spec.quota.extra[0].quantity"]`, "1"),
+		screenshot("31-workspace-form"),
+		// A quantity the browser cannot read is refused next to its field.
+		chromedp.SetValue(`form.create input[data-path="spec.quota.cpu"]`, "2 cores"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`form.create .field-error[data-error-for="spec.quota.cpu"]`),
+		chromedp.Text(`form.create .field-error[data-error-for="spec.quota.cpu"]`, &seen.cpuError),
+		screenshot("32-workspace-quantity-error"),
+		chromedp.SetValue(`form.create input[data-path="spec.quota.cpu"]`, "2"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`tr[data-id="physics"]`),
+		chromedp.Navigate(base + workspaces + "/physics"),
+		chromedp.WaitVisible(`form.edit input[data-path="spec.quota.extra[0].quantity"][value="1"]`),
+		chromedp.Text(`pre.object`, &seen.workspaceJSON),
+		chromedp.Navigate(base + tenants),
+		chromedp.WaitVisible(`tr[data-id="ada.lovelace"]`),
+		chromedp.Text(`tr[data-id="ada.lovelace"]`, &seen.adaRow),
+		screenshot("33-tenants-list"),
+		chromedp.SetValue(`form.create input[data-path="metadata.name"]`, "alan.turing"),
+		chromedp.SetValue(`form.create input[data-path="spec.firstName"]`, "Alan"),
+		chromedp.SetValue(`form.create input[data-path="spec.lastName"]`, "Turing"),
+		// An address the browser's pattern lets by and the tenant's checks
+		// refuse.
+		chromedp.SetValue(`form.create input[data-path="spec.email"]`, "alan..turing@example.org"),
+		chromedp.Click(`form.create fieldset[data-rows="spec.workspaces"] button[data-add-row]`),
+		chromedp.SetValue(row(0, "name"), "data-science"),
+		chromedp.SetValue(row(0, "role"), "manager"),
+		chromedp.Click(`form.create fieldset[data-rows="spec.workspaces"] button[data-add-row]`),
+		chromedp.SetValue(row(1, "name"), "data-science"),
+		chromedp.Click(`form.create fieldset[data-rows="spec.workspaces"] button[data-add-row]`),
+		chromedp.SetValue(row(2, "name"), "physics"),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`form.create .field-error[data-error-for="spec.email"]`),
+		chromedp.Text(`form.create .field-error[data-error-for="spec.email"]`, &seen.emailError),
+		chromedp.Text(`form.create .field-error[data-error-for="spec.workspaces[1].name"]`, &seen.duplicateError),
+		chromedp.Text(`form.create [data-error-general]`, &seen.generalError),
+		screenshot("34-tenant-form-error"),
+		chromedp.SetValue(`form.create input[data-path="spec.email"]`, "alan.turing@example.org"),
+		// The row of the duplicate removed, the row after it is numbered
+		// again.
+		chromedp.Click(`form.create fieldset[data-rows="spec.workspaces"] [data-row]:nth-of-type(2) button[data-remove-row]`),
+		chromedp.WaitNotPresent(row(2, "name")),
+		chromedp.Value(row(1, "name"), &seen.renumbered),
+		chromedp.Click(`form.create button[type="submit"]`),
+		chromedp.WaitVisible(`tr[data-id="alan.turing"]`),
+		chromedp.Navigate(base + tenants + "/alan.turing"),
+		chromedp.WaitVisible(`form.edit select[data-path="spec.workspaces[1].role"]`),
+		chromedp.Text(`pre.object`, &seen.alanJSON),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('form.edit [data-rows="spec.workspaces"] select[data-path$=".name"]'), (s) => s.value)`, &seen.pickedNames),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll('form.edit [data-rows="spec.workspaces"] select[data-path$=".role"]'), (s) => s.value)`, &seen.pickedRoles),
+		screenshot("35-tenant-page"),
+		// The demo tenant's delete: its confirmation says what goes and
+		// what stays; cancelled, the tenant stays.
+		chromedp.Navigate(base + tenants),
+		chromedp.WaitVisible(`tr[data-id="ada.lovelace"]`),
+		chromedp.Click(`tr[data-id="ada.lovelace"] button[data-confirm]`),
+		chromedp.WaitVisible(`dialog[id="delete-ada.lovelace"]`),
+		chromedp.Text(`dialog[id="delete-ada.lovelace"]`, &seen.adaDelete),
+		viewScreenshot("36-tenant-delete-confirm"),
+		chromedp.Click(`dialog[id="delete-ada.lovelace"] button.secondary`),
+		chromedp.WaitNotVisible(`dialog[id="delete-ada.lovelace"]`),
+		chromedp.Evaluate(`document.querySelector('tr[data-id="ada.lovelace"]') !== null`, &seen.adaListedAfterCancel),
+		chromedp.Navigate(base + workspaces),
+		chromedp.WaitVisible(`tr[data-id="physics"]`),
+		chromedp.Click(`tr[data-id="physics"] button[data-confirm]`),
+		chromedp.WaitVisible(`dialog[id="delete-physics"]`),
+		chromedp.Text(`dialog[id="delete-physics"]`, &seen.physicsDelete),
+		viewScreenshot("37-workspace-delete-confirm"),
+		// alan.turing deleted from its page, through its confirmation.
+		chromedp.Navigate(base + tenants + "/alan.turing"),
+		chromedp.WaitVisible(`.heading button[data-confirm]`),
+		chromedp.Click(`.heading button[data-confirm]`),
+		chromedp.WaitVisible(`dialog[id="delete-alan.turing"]`),
+		chromedp.Click(`dialog[id="delete-alan.turing"] button[data-delete]`),
+		chromedp.WaitVisible(`tr[data-id="ada.lovelace"]`),
+		chromedp.Location(&seen.alanGone),
+		chromedp.Evaluate(`document.querySelector('tr[data-id="alan.turing"]') !== null`, &seen.alanListed),
+	}
+}
+
+// check checks what the browser saw of the tenants' and workspaces'
+// pages.
+func (s tenancySeen) check(t *testing.T) {
+	t.Helper()
+	for _, want := range []string{`"prettyName": "Physics"`, `"cpu": "2"`, `"memory": "4Gi"`, `"instances": 2`, `"nvidia.com/gpu": "1"`} {
+		if !strings.Contains(s.workspaceJSON, want) {
+			t.Errorf("the workspace physics made through its form lacks %s:\n%s", want, s.workspaceJSON)
+		}
+	}
+	for _, want := range []string{"tenant-ada-lovelace", "ada@hubkit.example", "data-science (manager)", "Ready"} {
+		if !strings.Contains(s.adaRow, want) {
+			t.Errorf("the row of the demo tenant %q lacks %s", s.adaRow, want)
+		}
+	}
+	if !strings.Contains(s.emailError, "alan..turing@example.org") || !strings.Contains(s.emailError, "an email address") {
+		t.Errorf("the error next to spec.email is %q, want the tenant's check of the address", s.emailError)
+	}
+	if !strings.HasPrefix(s.cpuError, "Not a quantity: 2 cores") {
+		t.Errorf("the error next to a CPU of 2 cores is %q, want the browser's refusal of a quantity it cannot read", s.cpuError)
+	}
+	if !strings.Contains(s.duplicateError, "Duplicate") {
+		t.Errorf("the error next to the second workspace, data-science again, is %q, want its refusal as a duplicate", s.duplicateError)
+	}
+	if s.renumbered != "physics" {
+		t.Errorf("once the second row was removed, the second is %q, want physics, the third before", s.renumbered)
+	}
+	if !strings.HasPrefix(s.generalError, "Not created: ") {
+		t.Errorf("the form's general error is %q, want the API's refusal", s.generalError)
+	}
+	for _, want := range []string{`"email": "alan.turing@example.org"`, `"name": "data-science"`, `"role": "manager"`, `"name": "physics"`, `"role": "user"`} {
+		if !strings.Contains(s.alanJSON, want) {
+			t.Errorf("the tenant alan.turing made through the form lacks %s:\n%s", want, s.alanJSON)
+		}
+	}
+	if diff := cmp.Diff([]string{"data-science", "physics"}, s.pickedNames); diff != "" {
+		t.Errorf("alan.turing's page picks other workspaces: -want, +got:\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"manager", "user"}, s.pickedRoles); diff != "" {
+		t.Errorf("alan.turing's page picks other roles: -want, +got:\n%s", diff)
+	}
+	for _, want := range []string{"tenant-ada-lovelace and everything in it", "crownlabs-manage-tenant-ada-lovelace", "account", "mydrive-pvcs/ada-lovelace-drive (a tenant of the same name gets it back)"} {
+		if !strings.Contains(s.adaDelete, want) {
+			t.Errorf("the demo tenant's delete confirmation lacks %q:\n%s", want, s.adaDelete)
+		}
+	}
+	if !s.adaListedAfterCancel {
+		t.Errorf("the demo tenant is gone after its delete was cancelled")
+	}
+	for _, want := range []string{"workspace-physics", "alan.turing (user)", "It leaves every tenant"} {
+		if !strings.Contains(s.physicsDelete, want) {
+			t.Errorf("the workspace physics' delete confirmation lacks %q:\n%s", want, s.physicsDelete)
+		}
+	}
+	if s.alanListed || !strings.HasSuffix(s.alanGone, "/ui/tenants.tenancy.hubkit.dev") {
+		t.Errorf("after deleting alan.turing from its page, the browser is at %s, the tenant listed: %t; want its list without it", s.alanGone, s.alanListed)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -31,7 +32,15 @@ const (
 	sizeField        fieldKind = "size"        // a number of bytes, as a number and a unit
 	jsonTextField    fieldKind = "jsontext"    // a string holding a JSON object, typed in an editor
 	multiSelectField fieldKind = "multiselect" // a list of strings picked from Options
+	// The kinds of the tenancy forms' dedicated fields (tenancyFields).
+	quantityField fieldKind = "quantity" // a Kubernetes quantity ("4", "500m", "8Gi"), sent as a string
+	rowsField     fieldKind = "rows"     // an array of objects, or a map, as rows of cells added and removed
 )
+
+// rowIndex stands for the index of a row in the paths of the cells of a
+// rows field's row to add ("spec.workspaces[#].role"): the browser
+// numbers the row it adds, and renumbers the rows when one is removed.
+const rowIndex = "[#]"
 
 // The bounds of a drawn form: an object deeper than maxFormDepth, or whose
 // fields would take the form past maxFormFields, is one JSON field.
@@ -128,6 +137,21 @@ type formField struct {
 	// fills this one as the user types it, while the user has not typed
 	// this one; Placeholder is shown while the field is empty.
 	FillFrom, FillSuffix, Placeholder string
+	// OptionText, on a select, shows options by these texts rather than by
+	// their values, by option ("data-science" as "Data science
+	// (data-science)").
+	OptionText map[string]string
+	// Rows are a rows field's rows, each one its cells: fields whose paths
+	// index the array ("spec.workspaces[0].role"). Its Fields are the cells
+	// of a row to add, their paths indexed by rowIndex; AddLabel is the
+	// text of the button that adds one.
+	Rows     [][]formField
+	AddLabel string
+	// MapKey and MapValue, on a rows field, send its rows as an object
+	// (a map such as a quota's extra resources): of each row, the cell at
+	// MapKey (its path within the row: "name") is the key, the cell at
+	// MapValue the value. Empty sends the rows as an array.
+	MapKey, MapValue string
 	// ShowIf and ShowValue show a fieldset only while the field at ShowIf
 	// holds ShowValue; Hidden says it does not (settleShown). A hidden
 	// fieldset's fields are not sent.
@@ -190,6 +214,73 @@ func formFields(s *apiextensionsv1.JSONSchemaProps) []formField {
 		fields = append(fields, specJSON)
 	}
 	return fields
+}
+
+// rowsOf returns the rows field at path, labelled label, with no row:
+// each row it adds holds cells, whose paths are within the row ("role").
+// add is the text of the button that adds a row.
+func rowsOf(path, label, add string, cells ...formField) formField {
+	tpl := make([]formField, len(cells))
+	for i, c := range cells {
+		c.Path = path + rowIndex + "." + c.Path
+		tpl[i] = c
+	}
+	return formField{Path: path, Label: label, Kind: rowsField, AddLabel: add, Fields: tpl}
+}
+
+// rowCells returns the cells of row i of the rows field f: its Fields,
+// their paths indexed by i.
+func (f formField) rowCells(i int) []formField {
+	cells := slices.Clone(f.Fields)
+	for j := range cells {
+		cells[j].Path = strings.Replace(cells[j].Path, f.Path+rowIndex, f.Path+"["+strconv.Itoa(i)+"]", 1)
+	}
+	return cells
+}
+
+// fillRows returns the rows of the rows field f that the object obj (as
+// the API shows it) holds: one per item of the array at f's path, or per
+// entry of the map, by key, when f sends a map (MapKey); each cell holding
+// its item's value, as fillFields fills a field. Anything else at the path
+// is no row.
+func fillRows(f formField, obj map[string]any) [][]formField {
+	v, found, err := unstructured.NestedFieldNoCopy(obj, strings.Split(f.Path, ".")...)
+	if !found || err != nil {
+		return nil
+	}
+	var items []any
+	switch v := v.(type) {
+	case []any:
+		if f.MapKey == "" {
+			items = v
+		}
+	case map[string]any:
+		if f.MapKey != "" {
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				items = append(items, map[string]any{f.MapKey: k, f.MapValue: v[k]})
+			}
+		}
+	}
+	rows := make([][]formField, 0, len(items))
+	for _, item := range items {
+		fields, ok := item.(map[string]any)
+		if !ok {
+			continue
+		}
+		// The cells' paths ("spec.workspaces[0].role") lead, through
+		// "workspaces[0]", to the item in an object of its own.
+		keys := strings.Split(f.Path+"["+strconv.Itoa(len(rows))+"]", ".")
+		holder := map[string]any{}
+		at := holder
+		for _, k := range keys[:len(keys)-1] {
+			next := map[string]any{}
+			at[k] = next
+			at = next
+		}
+		at[keys[len(keys)-1]] = fields
+		rows = append(rows, fillFields(f.rowCells(len(rows)), holder))
+	}
+	return rows
 }
 
 // nameField is the field of an object's metadata.name.
@@ -533,6 +624,9 @@ func fillFields(fields []formField, obj map[string]any) []formField {
 		switch {
 		case f.Kind == objectField:
 			f.Fields = fillFields(f.Fields, obj)
+			continue
+		case f.Kind == rowsField:
+			f.Rows = fillRows(*f, obj)
 			continue
 		case f.Secret:
 			f.Note = joinNotes(f.Note, "Not shown: type it again, or saving removes it.")

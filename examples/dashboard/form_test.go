@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/yaml"
 )
@@ -428,6 +429,88 @@ func TestFillFields(t *testing.T) {
 	}
 }
 
+// TestFillRows checks how an edit form fills a rows field: a row per item
+// of an array, or per entry of a map by key, each cell holding its item's
+// value with its path indexed by its row; nothing for a value of another
+// shape.
+func TestFillRows(t *testing.T) {
+	list := rowsOf("spec.members", "members", "Add a member",
+		formField{Path: "name", Label: "name", Kind: selectField, Type: typeString, Required: true, Options: []string{"ada"}},
+		formField{Path: "count", Label: "count", Kind: numberField, Type: typeInteger},
+	)
+	dict := rowsOf("spec.extra", "extra", "Add one",
+		formField{Path: "key", Label: "key", Kind: textField, Type: typeString},
+		formField{Path: "value", Label: "value", Kind: quantityField, Type: typeString},
+	)
+	dict.MapKey, dict.MapValue = "key", "value"
+	if diff := cmp.Diff([]string{"spec.members[#].name", "spec.members[#].count"}, []string{list.Fields[0].Path, list.Fields[1].Path}); diff != "" {
+		t.Errorf("the cells of a row to add are not indexed by %s: -want, +got:\n%s", rowIndex, diff)
+	}
+	// cells is a row as path=value pairs, with a select's options.
+	cells := func(rows [][]formField) [][]string {
+		out := make([][]string, 0, len(rows))
+		for _, row := range rows {
+			var line []string
+			for _, c := range row {
+				line = append(line, c.Path+"="+c.Default)
+				if c.Kind == selectField {
+					line = append(line, strings.Join(c.Options, "|"))
+				}
+			}
+			out = append(out, line)
+		}
+		return out
+	}
+	cases := map[string]struct {
+		reason string
+		field  formField
+		obj    map[string]any
+		want   [][]string
+	}{
+		"Array": {
+			reason: "A row per item that is an object, numbered in order; a select offers an item's value off its options.",
+			field:  list,
+			obj:    map[string]any{"spec": map[string]any{"members": []any{map[string]any{"name": "ada", "count": int64(2)}, "odd", map[string]any{"name": "bob"}}}},
+			want: [][]string{
+				{"spec.members[0].name=ada", "ada", "spec.members[0].count=2"},
+				{"spec.members[1].name=bob", "ada|bob", "spec.members[1].count="},
+			},
+		},
+		"Map": {
+			reason: "A row per entry, by key, the key and value in their cells.",
+			field:  dict,
+			obj:    map[string]any{"spec": map[string]any{"extra": map[string]any{"nvidia.com/gpu": "2", "example.org/fpga": int64(1)}}},
+			want:   [][]string{{"spec.extra[0].key=example.org/fpga", "spec.extra[0].value=1"}, {"spec.extra[1].key=nvidia.com/gpu", "spec.extra[1].value=2"}},
+		},
+		"ArrayForMap": {
+			reason: "An array where a map is expected is no row.",
+			field:  dict,
+			obj:    map[string]any{"spec": map[string]any{"extra": []any{map[string]any{"key": "a"}}}},
+		},
+		"MapForArray": {
+			reason: "A map where an array is expected is no row.",
+			field:  list,
+			obj:    map[string]any{"spec": map[string]any{"members": map[string]any{"name": "ada"}}},
+		},
+		"Missing": {
+			reason: "No value, no row.",
+			field:  list,
+			obj:    map[string]any{"spec": "not an object"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got := fillFields([]formField{tc.field}, tc.obj)
+			if diff := cmp.Diff(tc.want, cells(got[0].Rows), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("\nReason: %s\n-want, +got:\n%s", tc.reason, diff)
+			}
+			if tc.field.Rows != nil || tc.field.Fields[0].Default != "" || strings.Contains(strings.Join(tc.field.Fields[0].Options, "|"), "bob") {
+				t.Errorf("\nReason: %s\nfillFields changed the rows field it was given", tc.reason)
+			}
+		})
+	}
+}
+
 func TestSizeText(t *testing.T) {
 	cases := map[string]struct {
 		reason     string
@@ -465,6 +548,10 @@ func FuzzFillFields(f *testing.F) {
 		f.Fatal(err)
 	}
 	fields := formFields(s)
+	extra := rowsOf("spec.m", "m", "Add",
+		formField{Path: "k", Label: "k", Kind: textField, Type: typeString}, formField{Path: "v", Label: "v", Kind: quantityField, Type: typeString})
+	extra.MapKey, extra.MapValue = "k", "v"
+	fields = append(fields, rowsOf("spec.l", "l", "Add", formField{Path: "x", Label: "x", Kind: selectField, Type: typeString, Options: []string{"p"}}), extra)
 	f.Add([]byte(`{"metadata":{"name":"x"},"spec":{"a":"v","n":2,"b":true,"l":["p",1,null],"o":{"x":"r"},"m":{"k":"v"}}}`))
 	f.Add([]byte(`{"spec":{"a":{"deep":[1]},"n":"two","l":"p,q","o":[]}}`))
 	f.Add([]byte(`{"metadata":null,"spec":null}`))

@@ -43,6 +43,11 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 type row struct {
 	ID    string
 	Cells []string
+	// StateMessage says why the object is in its state (the State
+	// column's): shown when pointed at.
+	StateMessage string
+	// Delete, when set, is what the confirmation of its delete says.
+	Delete *deleteNote
 }
 
 // A view is what a page shows.
@@ -57,7 +62,13 @@ type view struct {
 	// Deletable puts a Delete button on each row of a list page, on the
 	// object of a detail page.
 	Deletable bool
-	Form      string // which create form to show: pvc, secret, cr
+	// Delete, on a detail page, is what the confirmation of the object's
+	// delete says, when it says more than "Delete it?".
+	Delete *deleteNote
+	// ClusterWide says the entity's objects are in no namespace (a
+	// cluster-scoped CRD's): its list says so.
+	ClusterWide bool
+	Form        string // which create form to show: pvc, secret, cr
 	// Post is where a custom resource's create form sends; empty for the
 	// entity's own list (/api/<entity>).
 	Post string
@@ -125,35 +136,35 @@ func (s *server) rows(ctx context.Context, p *platform.Platform, entity string) 
 			for _, port := range svc.Ports {
 				ports = append(ports, fmt.Sprintf("%d→%s/%s", port.Port, port.TargetPort, port.Protocol))
 			}
-			rows = append(rows, row{svc.Name, []string{svc.Name, string(svc.Type), strings.Join(ports, ", "), age(svc.Created)}})
+			rows = append(rows, row{ID: svc.Name, Cells: []string{svc.Name, string(svc.Type), strings.Join(ports, ", "), age(svc.Created)}})
 		}
 		return []string{"Name", "Type", "Ports", "Created"}, rows, err
 	case "k8s_deployment":
 		list, err := p.Workloads().Deployments(ctx)
 		var rows []row
 		for _, d := range list {
-			rows = append(rows, row{d.Name, []string{d.Name, fmt.Sprintf("%d/%d", d.Ready, d.Desired), strconv.Itoa(int(d.Available)), strings.Join(d.Images, ", "), age(d.Created)}})
+			rows = append(rows, row{ID: d.Name, Cells: []string{d.Name, fmt.Sprintf("%d/%d", d.Ready, d.Desired), strconv.Itoa(int(d.Available)), strings.Join(d.Images, ", "), age(d.Created)}})
 		}
 		return []string{"Name", "Ready", "Available", "Images", "Created"}, rows, err
 	case "k8s_job":
 		list, err := p.Workloads().Jobs(ctx)
 		var rows []row
 		for _, j := range list {
-			rows = append(rows, row{j.Name, []string{j.Name, string(j.Phase), fmt.Sprintf("%d/%d/%d", j.Active, j.Succeeded, j.Failed), age(j.Created)}})
+			rows = append(rows, row{ID: j.Name, Cells: []string{j.Name, string(j.Phase), fmt.Sprintf("%d/%d/%d", j.Active, j.Succeeded, j.Failed), age(j.Created)}})
 		}
 		return []string{"Name", "Status", "Active/Succeeded/Failed", "Created"}, rows, err
 	case "k8s_pvc":
 		list, err := p.Storage().List(ctx)
 		var rows []row
 		for _, c := range list {
-			rows = append(rows, row{c.Name, []string{c.Name, string(c.Phase), c.Volume, c.StorageClass, fmt.Sprintf("%d Gi", c.SizeGi), age(c.Created)}})
+			rows = append(rows, row{ID: c.Name, Cells: []string{c.Name, string(c.Phase), c.Volume, c.StorageClass, fmt.Sprintf("%d Gi", c.SizeGi), age(c.Created)}})
 		}
 		return []string{"Name", "Status", "Volume", "Storage class", "Size", "Created"}, rows, err
 	case "k8s_secret":
 		list, err := p.Secrets().List(ctx)
 		var rows []row
 		for _, sec := range list {
-			rows = append(rows, row{sec.Name, []string{sec.Name, string(sec.Type), strconv.Itoa(len(sec.Keys)), age(sec.Created)}})
+			rows = append(rows, row{ID: sec.Name, Cells: []string{sec.Name, string(sec.Type), strconv.Itoa(len(sec.Keys)), age(sec.Created)}})
 		}
 		return []string{"Name", "Type", "Keys", "Created"}, rows, err
 	case "k8s_quota":
@@ -164,7 +175,7 @@ func (s *server) rows(ctx context.Context, p *platform.Platform, entity string) 
 			for _, rr := range q.Resources {
 				res = append(res, fmt.Sprintf("%s %s/%s", rr.Name, rr.Used.String(), rr.Hard.String()))
 			}
-			rows = append(rows, row{q.Name, []string{q.Name, strings.Join(res, "; "), age(q.Created)}})
+			rows = append(rows, row{ID: q.Name, Cells: []string{q.Name, strings.Join(res, "; "), age(q.Created)}})
 		}
 		return []string{"Name", "Used/Hard", "Created"}, rows, err
 	}
@@ -174,6 +185,7 @@ func (s *server) rows(ctx context.Context, p *platform.Platform, entity string) 
 	}
 	pg, err := res.List(ctx)
 	kind, _ := platform.KindOf(res.GroupVersionKind().GroupKind())
+	notes := tenancyDeleteNotes(ctx, p, entity)
 	headers := []string{"Name"}
 	for _, c := range kind.Columns {
 		headers = append(headers, c.Header)
@@ -185,8 +197,15 @@ func (s *server) rows(ctx context.Context, p *platform.Platform, entity string) 
 		for _, c := range kind.Columns {
 			cells = append(cells, columnText(kind, c, u))
 		}
-		cells = append(cells, readinessOf(kind, u).State, age(u.GetCreationTimestamp().Time))
-		rows = append(rows, row{u.GetName(), cells})
+		readiness := readinessOf(kind, u)
+		cells = append(cells, readiness.State, age(u.GetCreationTimestamp().Time))
+		r := row{ID: u.GetName(), Cells: cells, StateMessage: readiness.Message}
+		if notes != nil {
+			if r.Delete = notes(u); r.Delete != nil {
+				r.Delete.API = "/api/" + entity + "/" + u.GetName()
+			}
+		}
+		rows = append(rows, r)
 	}
 	return headers, rows, err
 }
@@ -300,6 +319,9 @@ func (s *server) listPage(w http.ResponseWriter, r *http.Request) {
 	case entity == "k8s_secret":
 		v.Form = "secret"
 	case customResource(entity):
+		if crd := s.crdNamed(entity); crd != nil {
+			v.ClusterWide = crd.Spec.Scope == apiextensionsv1.ClusterScoped
+		}
 		if fields, ok := s.createForm(r.Context(), p, entity); ok {
 			v.Form, v.Fields = "cr", fields
 			v.Singular = s.crdNamed(entity).Spec.Names.Kind
@@ -343,12 +365,16 @@ func (s *server) detailPage(w http.ResponseWriter, r *http.Request) {
 		if fields, ok := s.createForm(r.Context(), p, entity); ok {
 			v.Fields = fillFields(fields, v.Detail)
 			editGatewayFields(entity, v.Fields)
+			editTenancyFields(entity, v.Detail, v.Fields)
 		}
 		if entity == databaseKindID {
 			v.Database, err = databasePage(r.Context(), p, id)
 		}
 		v.Service = serviceURL(entity, id, p.Hub().Namespace())
 		v.Gateway = gatewayURL(entity, v.Detail)
+		if v.Deletable {
+			v.Delete = pageDeleteNote(r.Context(), p, entity, id, v.Detail)
+		}
 	}
 	if err != nil {
 		v.Error = err.Error()
@@ -375,9 +401,9 @@ func deletable(entity string) bool {
 // checked against (its custom schema when one is set, else its storage
 // version's own: crs.Client.SchemaFor), with the fields its domain
 // declares secret typed unseen, and the object store's, the data
-// services' and the gateways' dedicated fields (objectStoreFields,
-// dataServiceFields, gatewayFields); false for a CRD the API does not
-// serve.
+// services', the gateways' and the tenancy kinds' dedicated fields
+// (objectStoreFields, dataServiceFields, gatewayFields, tenancyFields);
+// false for a CRD the API does not serve.
 func (s *server) createForm(ctx context.Context, p *platform.Platform, crdID string) ([]formField, bool) {
 	if crd := s.crdNamed(crdID); crd != nil {
 		var props *apiextensionsv1.JSONSchemaProps
@@ -397,7 +423,7 @@ func (s *server) createForm(ctx context.Context, p *platform.Platform, crdID str
 		markSecret(fields, platform.SecretFields(schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind}))
 		objectStoreFields(ctx, p, crd.Name, fields)
 		gatewayFields(ctx, p, crd.Name, s.domain, fields)
-		return dataServiceFields(ctx, p, crd.Name, fields), true
+		return tenancyFields(ctx, p, crd.Name, dataServiceFields(ctx, p, crd.Name, fields)), true
 	}
 	return nil, false
 }

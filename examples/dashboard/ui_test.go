@@ -73,11 +73,12 @@ func TestEveryRegisteredKindIsServed(t *testing.T) {
 }
 
 // TestCustomResourceListColumns checks that a list of custom resources
-// shows its domain's columns and the state its type's Readiness reports.
+// shows its domain's columns and the state its type's Readiness reports,
+// with its message when pointed at.
 func TestCustomResourceListColumns(t *testing.T) {
 	h := newTestHandler(t)
 	_, _, raw := get(t, h, "/ui/postgresusers.db.movetokube.com", nil)
-	for _, want := range []string{"<th>Database</th>", "<th>Privileges</th>", "<th>Role</th>", "<th>State</th>", "<td>analytics</td>", "<td>READ</td>", "<td>Ready</td>", "<td>dashboard-"} {
+	for _, want := range []string{"<th>Database</th>", "<th>Privileges</th>", "<th>Role</th>", "<th>State</th>", "<td>analytics</td>", "<td>READ</td>", `<td title="role dashboard-`, ` in analytics-reader of database analytics">Ready</td>`, "<td>dashboard-"} {
 		if !strings.Contains(raw, want) {
 			t.Errorf("the database users page lacks %s:\n%s", want, raw)
 		}

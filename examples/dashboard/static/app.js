@@ -47,6 +47,10 @@ function scalar(text, type) {
   }
 }
 
+// quantity is a Kubernetes quantity: a number, with a binary or decimal
+// suffix or an exponent ("4", "500m", "8Gi", "1e3").
+const quantity = /^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+))?$/;
+
 // valueOf reads one input of a form drawn from a schema: undefined for an
 // optional input left empty (a checkbox left as it came). It throws what
 // is wrong with a value it cannot read.
@@ -79,6 +83,13 @@ function valueOf(el) {
       if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new Error("Not a JSON object.");
       return text;
     }
+    case "quantity": {
+      // A quantity is sent as the text typed, once it reads as one.
+      const text = el.value.trim();
+      if (text === "") return required ? text : undefined;
+      if (!quantity.test(text)) throw new Error("Not a quantity: " + text + ". Write a number, with or without a unit: 4, 500m, 8Gi.");
+      return text;
+    }
     case "multiselect": {
       // The items picked: a list, or one string joining them (data-join)
       // for a field that is a string listing them ("SELECT,INSERT").
@@ -95,16 +106,72 @@ function valueOf(el) {
   }
 }
 
-// setPath sets the field at a dotted path ("spec.aws.enableIamAuth") of obj.
-// Objects have no prototype: a field named __proto__ is a field like any.
+// pathKeys splits a dotted path ("spec.workspaces[0].role") into its
+// keys: names, and the indices of a rows field's items as numbers. A name
+// drawn from a schema holds no bracket.
+function pathKeys(path) {
+  const keys = [];
+  for (const part of path.split(".")) {
+    const at = part.indexOf("[");
+    keys.push(at < 0 ? part : part.slice(0, at));
+    if (at >= 0) for (const m of part.slice(at).matchAll(/\[(\d+)\]/g)) keys.push(Number(m[1]));
+  }
+  return keys;
+}
+
+// setPath sets the field at a dotted path ("spec.aws.enableIamAuth",
+// "spec.workspaces[0].role") of obj, making the objects and arrays on the
+// way. Objects have no prototype: a field named __proto__ is a field like
+// any.
 function setPath(obj, path, value) {
-  const keys = path.split(".");
+  const keys = pathKeys(path);
   let at = obj;
-  for (const key of keys.slice(0, -1)) {
-    if (!Object.hasOwn(at, key) || typeof at[key] !== "object") at[key] = Object.create(null);
+  keys.slice(0, -1).forEach((key, n) => {
+    const array = typeof keys[n + 1] === "number";
+    if (!Object.hasOwn(at, key) || typeof at[key] !== "object" || at[key] === null || Array.isArray(at[key]) !== array) {
+      at[key] = array ? [] : Object.create(null);
+    }
+    at = at[key];
+  });
+  at[keys[keys.length - 1]] = value;
+}
+
+// getKeys returns the field of obj its keys lead to (pathKeys); undefined
+// when obj has none.
+function getKeys(obj, keys) {
+  let at = obj;
+  for (const key of keys) {
+    if (at === null || typeof at !== "object" || !Object.hasOwn(at, key)) return undefined;
     at = at[key];
   }
-  at[keys[keys.length - 1]] = value;
+  return at;
+}
+
+// deletePath removes the field at a dotted path of obj.
+function deletePath(obj, path) {
+  const keys = pathKeys(path);
+  const parent = getKeys(obj, keys.slice(0, -1));
+  if (parent !== null && typeof parent === "object") delete parent[keys[keys.length - 1]];
+}
+
+// settleRows sends the rows of each rows field of form (data-rows) as
+// their field's value: the items its cells made, in order, none where a
+// row had no value; as an object of one cell's value by another's for a
+// map (data-map-key, data-map-value); nothing at all without a row.
+function settleRows(form, body) {
+  for (const rows of form.querySelectorAll("[data-rows]")) {
+    if (rows.disabled || rows.closest("[hidden]")) continue;
+    const path = rows.dataset.rows, got = getKeys(body, pathKeys(path));
+    const items = Array.isArray(got) ? got.filter((item) => item !== undefined && item !== null) : [];
+    let value = items;
+    if (rows.dataset.mapKey !== undefined) {
+      value = Object.create(null);
+      for (const item of items) {
+        if (item[rows.dataset.mapKey] !== undefined) value[item[rows.dataset.mapKey]] = item[rows.dataset.mapValue];
+      }
+    }
+    if (items.length === 0) deletePath(body, path); else setPath(body, path, value);
+  }
 }
 
 // schemaBody builds the object a form drawn from a schema describes, from
@@ -121,6 +188,7 @@ function schemaBody(form) {
     } catch (e) { fields.push({ field: el.dataset.path, message: e.message }); }
   }
   if (fields.length > 0) throw new RequestError("Check the fields marked.", fields);
+  settleRows(form, body);
   return body;
 }
 
@@ -268,15 +336,55 @@ document.addEventListener("input", (ev) => {
   }
 });
 
+// numberRow numbers row, a row of the rows field at path, as its i-th: the
+// paths, ids and error places of its cells index it.
+function numberRow(row, path, i) {
+  const index = new RegExp(path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "\\[(\\d+|#)\\]", "g");
+  for (const el of [row, ...row.querySelectorAll("*")]) {
+    for (const attr of ["id", "for", "name", "data-path", "data-error-for", "aria-describedby"]) {
+      const v = el.getAttribute(attr);
+      if (v !== null) el.setAttribute(attr, v.replace(index, path + "[" + i + "]"));
+    }
+  }
+}
+
+// Add adds a row to a rows field, from its template; Remove removes one,
+// and the rows after it are numbered again.
+document.addEventListener("click", (ev) => {
+  const add = ev.target.closest("button[data-add-row]");
+  if (add) {
+    const rows = add.closest("[data-rows]");
+    const row = rows.querySelector(":scope > template[data-row-template]").content.firstElementChild.cloneNode(true);
+    numberRow(row, rows.dataset.rows, rows.querySelectorAll(":scope > [data-row]").length);
+    add.before(row);
+    const first = row.querySelector("input, select");
+    if (first) first.focus();
+    return;
+  }
+  const remove = ev.target.closest("button[data-remove-row]");
+  if (remove) {
+    const rows = remove.closest("[data-rows]");
+    remove.closest("[data-row]").remove();
+    rows.querySelectorAll(":scope > [data-row]").forEach((row, i) => numberRow(row, rows.dataset.rows, i));
+  }
+});
+
 document.addEventListener("click", async (ev) => {
+  // A delete that says what goes and what stays asks in its dialog.
+  const ask = ev.target.closest("button[data-confirm]");
+  if (ask) { document.getElementById(ask.dataset.confirm).showModal(); return; }
   const del = ev.target.closest("button[data-delete]");
   if (del) {
-    if (!confirm("Delete " + del.dataset.name + "? This cannot be undone.")) return;
+    const dialog = del.closest("dialog");
+    if (!dialog && !confirm("Delete " + del.dataset.name + "? This cannot be undone.")) return;
     try {
       await call("DELETE", del.dataset.delete);
       // A detail page goes back to its list (data-then); a list reloads.
       if (del.dataset.then) location.assign(del.dataset.then); else location.reload();
-    } catch (e) { notice("Not deleted: " + e.message); }
+    } catch (e) {
+      if (dialog) dialog.close();
+      notice("Not deleted: " + e.message);
+    }
     return;
   }
   const dec = ev.target.closest("button[data-decode]");
