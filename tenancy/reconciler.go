@@ -37,7 +37,7 @@ const DefaultResync = 4 * time.Hour
 // reconciled at once unless WithManagedOptions(reconcile.WithWorkers(n))
 // says otherwise: an operator that starts over many tenants waits on the
 // API server, not on its CPU.
-const DefaultWorkers = 8
+const DefaultWorkers = 16
 
 // The details a tenant's External passes to its children and status.
 const (

@@ -13,6 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
@@ -41,6 +42,10 @@ const (
 	// OperationFailed means reading or applying the child failed; the error
 	// Ensure returns says why.
 	OperationFailed Operation = "Failed"
+	// OperationPending means the managed reconciler applied the child
+	// moments ago as it is desired now, and its cache has not caught up
+	// yet: nothing was written, and the reconciler looks again shortly.
+	OperationPending Operation = "Pending"
 )
 
 // A Result is what Ensure did to one desired child.
@@ -95,7 +100,7 @@ func Ensure(ctx context.Context, c *hub.Client, owner client.Object, desired ...
 	if owner == nil || reflect.ValueOf(owner).IsNil() {
 		return nil, errors.New("ensuring children: the owner is nil")
 	}
-	return ensureAll(ctx, c, owner, desired)
+	return ensureAll(ctx, c, owner, desired, nil)
 }
 
 // EnsureUnowned makes objects that no object owns (the ClusterRoles a
@@ -104,18 +109,19 @@ func Ensure(ctx context.Context, c *hub.Client, owner client.Object, desired ...
 // apply, taking over conflicting fields, and no write when they already
 // are as desired. Deleting them is nobody's business but the caller's.
 func EnsureUnowned(ctx context.Context, c *hub.Client, desired ...client.Object) (Results, error) {
-	return ensureAll(ctx, c, nil, desired)
+	return ensureAll(ctx, c, nil, desired, nil)
 }
 
 // ensureAll ensures each desired object, with owner as its controller
-// unless owner is nil.
-func ensureAll(ctx context.Context, c *hub.Client, owner client.Object, desired []client.Object) (Results, error) {
+// unless owner is nil, keeping exp's record of what it applied (nil for
+// none).
+func ensureAll(ctx context.Context, c *hub.Client, owner client.Object, desired []client.Object, exp *expectations) (Results, error) {
 	results := make(Results, 0, len(desired))
 	var steps Steps
 	for i, child := range desired {
 		result := Result{Object: child, Operation: OperationFailed}
 		steps.Run(describeChild(c, i, child), func() error {
-			obj, op, err := ensureChild(ctx, c, owner, child)
+			obj, op, err := ensureChild(ctx, c, owner, child, exp)
 			if err == nil {
 				result = Result{Object: obj, Operation: op}
 			}
@@ -138,58 +144,26 @@ func describeChild(c *hub.Client, i int, obj client.Object) string {
 	return fmt.Sprintf("child %d (%s %q)", i, kind, obj.GetName())
 }
 
-func ensureChild(ctx context.Context, c *hub.Client, owner, child client.Object) (client.Object, Operation, error) {
-	if child == nil || reflect.ValueOf(child).IsNil() {
-		return nil, OperationFailed, errors.New("a desired child is nil")
-	}
-	obj, ok := child.DeepCopyObject().(client.Object)
-	if !ok {
-		return nil, OperationFailed, fmt.Errorf("%T is not a client.Object", child)
-	}
-	gvk, err := hub.GroupVersionKindOf(c.Scheme(), obj)
+func ensureChild(ctx context.Context, c *hub.Client, owner, child client.Object, exp *expectations) (client.Object, Operation, error) {
+	obj, gvk, form, digest, err := desiredForm(c, owner, child)
 	if err != nil {
 		return nil, OperationFailed, err
 	}
-	namespaced, err := c.IsNamespaced(gvk)
-	if err != nil {
-		return nil, OperationFailed, err
-	}
-	if owner != nil {
-		if namespaced && obj.GetNamespace() == "" {
-			obj.SetNamespace(owner.GetNamespace())
-		}
-		if err := controllerutil.SetControllerReference(owner, obj, c.Scheme()); err != nil {
-			return nil, OperationFailed, fmt.Errorf("setting the owner reference: %w", err)
-		}
-	}
-	if namespaced && obj.GetNamespace() == "" {
-		return nil, OperationFailed, errors.New("a namespaced object needs a namespace")
-	}
-	form, err := hub.ApplyForm(c.Scheme(), obj)
-	if err != nil {
-		return nil, OperationFailed, err
-	}
-	digest, err := digestOf(form)
-	if err != nil {
-		return nil, OperationFailed, err
-	}
-	annotations := form.GetAnnotations()
-	if annotations == nil {
-		annotations = map[string]string{}
-	}
-	annotations[AppliedHashAnnotation] = digest
-	form.SetAnnotations(annotations)
-
 	existing, err := newLike(obj)
 	if err != nil {
 		return nil, OperationFailed, err
 	}
+	key := expectationKey(gvk, obj)
 	err = c.Kube().Get(ctx, client.ObjectKeyFromObject(obj), existing)
 	switch {
 	case apierrors.IsNotFound(err):
+		if exp.pending(key, digest) {
+			return obj, OperationPending, nil
+		}
 		if err := c.Apply(ctx, form, hub.ForceOwnership()); err != nil {
 			return nil, OperationFailed, err
 		}
+		exp.expect(key, digest)
 		return fillLike(obj, form, OperationCreated)
 	case err != nil:
 		return nil, OperationFailed, fmt.Errorf("reading the current state: %w", err)
@@ -207,12 +181,66 @@ func ensureChild(ctx context.Context, c *hub.Client, owner, child client.Object)
 		}
 	}
 	if holds(current, want) {
+		exp.observed(key)
 		return existing, OperationUnchanged, nil
+	}
+	if existing.GetAnnotations()[AppliedHashAnnotation] != digest && exp.pending(key, digest) {
+		// The cache still holds the child from before the apply.
+		return existing, OperationPending, nil
 	}
 	if err := c.Apply(ctx, form, hub.ForceOwnership()); err != nil {
 		return nil, OperationFailed, err
 	}
+	exp.expect(key, digest)
 	return fillLike(obj, form, OperationUpdated)
+}
+
+// desiredForm returns a copy of child in owner's namespace with owner as
+// its controller (unless owner is nil), its kind, its apply form carrying
+// the digest annotation, and the digest.
+func desiredForm(c *hub.Client, owner, child client.Object) (client.Object, schema.GroupVersionKind, *unstructured.Unstructured, string, error) {
+	var none schema.GroupVersionKind
+	if child == nil || reflect.ValueOf(child).IsNil() {
+		return nil, none, nil, "", errors.New("a desired child is nil")
+	}
+	obj, ok := child.DeepCopyObject().(client.Object)
+	if !ok {
+		return nil, none, nil, "", fmt.Errorf("%T is not a client.Object", child)
+	}
+	gvk, err := hub.GroupVersionKindOf(c.Scheme(), obj)
+	if err != nil {
+		return nil, none, nil, "", err
+	}
+	namespaced, err := c.IsNamespaced(gvk)
+	if err != nil {
+		return nil, none, nil, "", err
+	}
+	if owner != nil {
+		if namespaced && obj.GetNamespace() == "" {
+			obj.SetNamespace(owner.GetNamespace())
+		}
+		if err := controllerutil.SetControllerReference(owner, obj, c.Scheme()); err != nil {
+			return nil, none, nil, "", fmt.Errorf("setting the owner reference: %w", err)
+		}
+	}
+	if namespaced && obj.GetNamespace() == "" {
+		return nil, none, nil, "", errors.New("a namespaced object needs a namespace")
+	}
+	form, err := hub.ApplyForm(c.Scheme(), obj)
+	if err != nil {
+		return nil, none, nil, "", err
+	}
+	digest, err := digestOf(form)
+	if err != nil {
+		return nil, none, nil, "", err
+	}
+	annotations := form.GetAnnotations()
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
+	annotations[AppliedHashAnnotation] = digest
+	form.SetAnnotations(annotations)
+	return obj, gvk, form, digest, nil
 }
 
 // digestOf returns a digest of the apply form of a child. JSON encoding

@@ -152,6 +152,9 @@ type Managed[T client.Object] struct {
 	objType  reflect.Type
 	gvk      schema.GroupVersionKind
 	settings managedSettings
+	// expectations record the children applied that the manager's cache
+	// may not show yet; nil when the reconciler reads the cluster directly.
+	expectations *expectations
 }
 
 type managedSettings struct {
@@ -315,6 +318,9 @@ func (m *Managed[T]) sync(ctx context.Context, log logr.Logger, obj T) (ctrl.Res
 		}
 		log.V(1).Info("waiting", "reason", outcome.Waiting)
 		return RequeueAfter(m.settings.wait, m.settings.jitter), nil
+	case outcome.Children.pending():
+		// Look again once the cache has caught up with what was applied.
+		return RequeueAfter(expectationWindow, m.settings.jitter), nil
 	case m.settings.poll > 0:
 		return RequeueAfter(m.settings.poll, m.settings.jitter), nil
 	}
@@ -354,7 +360,7 @@ func (m *Managed[T]) converge(ctx context.Context, log logr.Logger, obj T, ext E
 			record("rendering the children", err)
 			return outcome.settled()
 		}
-		results, err := Ensure(ctx, m.hub, obj, children...)
+		results, err := ensureAll(ctx, m.hub, obj, children, m.expectations)
 		outcome.Children = results
 		if err != nil {
 			record("applying the children", err)
@@ -520,6 +526,9 @@ func (m *Managed[T]) event(obj client.Object, eventType, reason, action, note st
 // changes of its kind that pass IntentChanged, of the children it owns, and
 // of the kinds it watches.
 func (m *Managed[T]) SetupWithManager(mgr manager.Manager) error {
+	// The manager's client reads from its cache, which may lag behind
+	// what the reconciler applied.
+	m.expectations = newExpectations()
 	if m.settings.recorder == nil {
 		m.settings.recorder = mgr.GetEventRecorder(m.settings.name)
 	}
