@@ -50,6 +50,8 @@
 //   - [Ensure] applies an owner's desired children with server-side apply,
 //     sets the controller owner reference, reports what changed, and writes
 //     nothing when the children already are as desired.
+//   - [EnsureUnowned] does the same for objects no object owns (the
+//     ClusterRoles a platform's chart would ship).
 //   - [AddFinalizer] and [RemoveFinalizer] patch finalizers without
 //     overwriting anybody else's.
 //   - [SetCondition], [MarkTrue], [MarkFalse] and [MarkUnknown] maintain
