@@ -17,8 +17,6 @@ import (
 
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/serializer/protobuf"
@@ -273,24 +271,11 @@ func tenantObjects(ctx context.Context, b *testing.B, c client.Client, names []s
 	b.Helper()
 	var out []client.Object
 	for _, name := range names {
-		ns := tenancy.NamespaceOf(name)
-		for _, k := range []struct {
-			obj             client.Object
-			namespace, name string
-		}{
-			{&corev1.Namespace{}, "", ns},
-			{&corev1.ResourceQuota{}, ns, tenancy.ResourceQuotaName},
-			{&rbacv1.RoleBinding{}, ns, tenancy.ManageInstancesRole},
-			{&rbacv1.ClusterRole{}, "", tenancy.TenantClusterRoleName(name)},
-			{&rbacv1.ClusterRoleBinding{}, "", tenancy.TenantClusterRoleName(name)},
-			{&networkingv1.NetworkPolicy{}, ns, tenancy.DenyIngressPolicy},
-			{&networkingv1.NetworkPolicy{}, ns, tenancy.AllowTrustedIngressPolicy},
-			{&corev1.PersistentVolumeClaim{}, shared, tenancy.ClaimName(name)},
-		} {
-			if err := c.Get(ctx, client.ObjectKey{Namespace: k.namespace, Name: k.name}, k.obj); err != nil {
-				b.Fatalf("%T %s/%s: %v", k.obj, k.namespace, k.name, err)
+		objs := tenancy.TenantObjects(name, shared)
+		for _, obj := range objs[:len(objs)-1] { // no storage info: the claims stay Pending here
+			if err := c.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+				b.Fatalf("%T %s/%s: %v", obj, obj.GetNamespace(), obj.GetName(), err)
 			}
-			obj := k.obj
 			obj.SetName(strings.Replace(obj.GetName(), name, "x"+name, 1))
 			if obj.GetNamespace() != shared {
 				obj.SetNamespace(strings.Replace(obj.GetNamespace(), name, "x"+name, 1))

@@ -87,37 +87,20 @@ func get[T client.Object](t *testing.T, p *platform, obj T, namespace, name stri
 }
 
 // tenantObjects reads what the operator made for tenant name, in the order
-// of the golden file.
+// of the golden file: tenancy.TenantObjects, the storage info only when
+// withSecret.
 func tenantObjects(t *testing.T, p *platform, name string, withSecret bool) []client.Object {
 	t.Helper()
-	ns := tenancy.NamespaceOf(name)
-	keys := []struct {
-		obj             client.Object
-		namespace, name string
-	}{
-		{&corev1.Namespace{}, "", ns},
-		{&corev1.ResourceQuota{}, ns, tenancy.ResourceQuotaName},
-		{&rbacv1.RoleBinding{}, ns, tenancy.ManageInstancesRole},
-		{&rbacv1.ClusterRole{}, "", tenancy.TenantClusterRoleName(name)},
-		{&rbacv1.ClusterRoleBinding{}, "", tenancy.TenantClusterRoleName(name)},
-		{&networkingv1.NetworkPolicy{}, ns, tenancy.DenyIngressPolicy},
-		{&networkingv1.NetworkPolicy{}, ns, tenancy.AllowTrustedIngressPolicy},
-		{&corev1.PersistentVolumeClaim{}, "mydrive-pvcs", tenancy.ClaimName(name)},
+	objs := tenancy.TenantObjects(name, "mydrive-pvcs")
+	if !withSecret {
+		objs = objs[:len(objs)-1]
 	}
-	if withSecret {
-		keys = append(keys, struct {
-			obj             client.Object
-			namespace, name string
-		}{&corev1.Secret{}, ns, tenancy.StorageInfoSecret})
-	}
-	out := make([]client.Object, 0, len(keys))
-	for _, k := range keys {
-		if err := p.fake.Client().Get(t.Context(), client.ObjectKey{Namespace: k.namespace, Name: k.name}, k.obj); err != nil {
-			t.Fatalf("%T %s/%s: %v", k.obj, k.namespace, k.name, err)
+	for _, obj := range objs {
+		if err := p.fake.Client().Get(t.Context(), client.ObjectKeyFromObject(obj), obj); err != nil {
+			t.Fatalf("%T %s/%s: %v", obj, obj.GetNamespace(), obj.GetName(), err)
 		}
-		out = append(out, k.obj)
 	}
-	return out
+	return objs
 }
 
 func TestTenantGetsCrownLabsSet(t *testing.T) {

@@ -522,3 +522,29 @@ func PlatformClusterRoles() []*rbacv1.ClusterRole {
 		role(ManageSharedVolumesRole, rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"persistentvolumeclaims"}, Verbs: manageVerbs}),
 	}
 }
+
+// TenantObjects names what the Provisioner makes for the tenant called
+// name, as empty objects of each kind with their namespace and name, ready
+// to read: its namespace, ResourceQuota, RoleBinding, ClusterRole and
+// ClusterRoleBinding, the two NetworkPolicies, its personal claim in
+// claimsNamespace (which outlives it), and the StorageInfoSecret (there
+// once the claim is bound), in that order.
+func TenantObjects(name, claimsNamespace string) []client.Object {
+	ns := NamespaceOf(name)
+	named := func(obj client.Object, namespace, name string) client.Object {
+		obj.SetNamespace(namespace)
+		obj.SetName(name)
+		return obj
+	}
+	return []client.Object{
+		named(&corev1.Namespace{}, "", ns),
+		named(&corev1.ResourceQuota{}, ns, ResourceQuotaName),
+		named(&rbacv1.RoleBinding{}, ns, ManageInstancesRole),
+		named(&rbacv1.ClusterRole{}, "", TenantClusterRoleName(name)),
+		named(&rbacv1.ClusterRoleBinding{}, "", TenantClusterRoleName(name)),
+		named(&networkingv1.NetworkPolicy{}, ns, DenyIngressPolicy),
+		named(&networkingv1.NetworkPolicy{}, ns, AllowTrustedIngressPolicy),
+		named(&corev1.PersistentVolumeClaim{}, claimsNamespace, ClaimName(name)),
+		named(&corev1.Secret{}, ns, StorageInfoSecret),
+	}
+}

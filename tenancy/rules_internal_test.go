@@ -1,11 +1,15 @@
 package tenancy
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hubkit-dev/hubkit/hub/reconcile"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 // quotaText shows a quota's values as text, for comparing.
@@ -111,5 +115,28 @@ func TestRenderResourceQuota(t *testing.T) {
 	}
 	if _, ok := rq.Spec.Hard[corev1.ResourceName("nvidia.com/gpu")]; ok {
 		t.Errorf("an extended resource is bounded by its name, which Kubernetes quotas refuse")
+	}
+}
+
+// TenantObjects names exactly what the Provisioner renders for a tenant.
+func TestTenantObjectsNameWhatIsRendered(t *testing.T) {
+	tenant := NewTenant("ada.lovelace", "Ada", "Lovelace", "ada@hubkit.example").Build()
+	info := reconcile.Details{}.With(detailVolumeType, VolumeTypeNFS).With(detailPath, "/homes/ada")
+	rendered := append(tenantChildren(tenant, &Quota{}, nil, info), personalClaim(tenant, DefaultPersonalStorage))
+	key := func(obj client.Object) string {
+		return fmt.Sprintf("%T %s/%s", obj, obj.GetNamespace(), obj.GetName())
+	}
+	named := TenantObjects("ada.lovelace", DefaultPersonalStorage.Namespace)
+	want, got := make([]string, 0, len(rendered)), make([]string, 0, len(named))
+	for _, obj := range rendered {
+		want = append(want, key(obj))
+	}
+	for _, obj := range named {
+		got = append(got, key(obj))
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("TenantObjects: -rendered, +named:\n%s", diff)
 	}
 }
