@@ -303,9 +303,9 @@ func TestIdentityProviderDownDoesNotBlockTheCluster(t *testing.T) {
 
 // newProvisioner returns a Provisioner over p's fake and identity
 // provider, to reconcile by hand (a resync).
-func newProvisioner(t *testing.T, p *platform, opts ...tenancy.Option) *tenancy.Provisioner {
+func newProvisioner(t *testing.T, p *platform) *tenancy.Provisioner {
 	t.Helper()
-	prov, err := tenancy.NewProvisioner(p.fake.Hub(hub.WithFieldOwner("tenant-operator")), append([]tenancy.Option{tenancy.WithIdentityProvider(p.op.Identity)}, opts...)...)
+	prov, err := tenancy.NewProvisioner(p.fake.Hub(hub.WithFieldOwner("tenant-operator")), tenancy.WithIdentityProvider(p.op.Identity))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -531,5 +531,39 @@ func TestDeletedWorkspaceLeavesEveryTenant(t *testing.T) {
 		if roles := p.op.Identity.Users()[name].Roles; len(roles) != 0 {
 			t.Errorf("tenant %s's roles = %v, want none (hpc does not exist, ml is gone)", name, roles)
 		}
+	}
+}
+
+func TestQuotaChangedByAnotherWriterIsTakenBack(t *testing.T) {
+	p := newPlatform(t)
+	ctx := t.Context()
+	if _, err := p.tenancy.CreateTenant(ctx, tenancy.NewTenant("ada", "Ada", "Lovelace", "ada@hubkit.example",
+		tenancy.WithTenantQuota(tenancy.Quota{CPU: new(resource.MustParse("2"))}))); err != nil {
+		t.Fatal(err)
+	}
+	// Somebody raises the quota by hand (kubectl edit): the field is theirs
+	// now, and conflicts with the operator's.
+	quotas := hub.For[*corev1.ResourceQuota](p.fake.Hub(hub.WithFieldOwner("kubectl-edit"), hub.WithNamespace("tenant-ada")))
+	if _, err := quotas.Update(ctx, tenancy.ResourceQuotaName, func(rq *corev1.ResourceQuota) error {
+		rq.Spec.Hard[corev1.ResourceLimitsCPU] = resource.MustParse("64")
+		rq.Spec.Hard[corev1.ResourceRequestsCPU] = resource.MustParse("64")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newProvisioner(t, p).ReconcileTenant(ctx, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	rq, err := quotas.Get(ctx, tenancy.ResourceQuotaName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []corev1.ResourceName{corev1.ResourceLimitsCPU, corev1.ResourceRequestsCPU} {
+		if q := rq.Spec.Hard[name]; q.String() != "2" {
+			t.Errorf("%s = %s after the reconcile, want the tenant's 2 back", name, q.String())
+		}
+	}
+	if got := p.tenant(t, "ada"); !got.Status.Ready {
+		t.Errorf("status %+v, want ready: the operator is the authority on its quota", got.Status)
 	}
 }
