@@ -12,6 +12,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/hubkit-dev/hubkit/compositions"
+
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -45,6 +47,7 @@ var domains = []hub.Domain{
 	dataservices.Domain,
 	gateway.Domain,
 	tenancy.Domain,
+	compositions.Domain,
 }
 
 // Domains returns every domain's registry entry.

@@ -10,6 +10,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hubkit-dev/hubkit/compositions"
+	"github.com/hubkit-dev/hubkit/compositions/compositionstest"
+
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 
 	"github.com/hubkit-dev/hubkit/databases"
@@ -40,6 +43,7 @@ var simulators = map[string]func(shared *systems) hubtest.Simulator{
 	dataservices.Domain.Name: func(shared *systems) hubtest.Simulator { return dataservicestest.NewOperator(shared.postgres) },
 	gateway.Domain.Name:      func(*systems) hubtest.Simulator { return gatewaytest.NewOperator() },
 	tenancy.Domain.Name:      func(*systems) hubtest.Simulator { return tenancytest.NewOperator() },
+	compositions.Domain.Name: func(*systems) hubtest.Simulator { return compositionstest.NewOperator(compositionstest.NewCharts()) },
 }
 
 // systems are the in-memory external systems several simulators share: the

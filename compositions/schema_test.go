@@ -1,0 +1,152 @@
+package compositions_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
+	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning"
+	apiservervalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/hubkit-dev/hubkit/compositions"
+)
+
+// specJSON converts schema and returns the spec schema as JSON, for
+// comparing.
+func specJSON(t *testing.T, schema string) map[string]any {
+	t.Helper()
+	spec, err := compositions.SpecSchema([]byte(schema))
+	if err != nil {
+		t.Fatalf("SpecSchema: %v", err)
+	}
+	raw, err := json.Marshal(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestSpecSchemaKeywords(t *testing.T) {
+	cases := map[string]struct {
+		schema string
+		want   string
+	}{
+		"Nested objects (krateo#43)": {
+			schema: `{"type":"object","properties":{"app":{"type":"object","properties":{"service":{"type":"object","properties":{"port":{"type":"integer"}}}}}}}`,
+			want:   `{"type":"object","properties":{"app":{"type":"object","properties":{"service":{"type":"object","properties":{"port":{"type":"integer"}}}}}}}`,
+		},
+		"Required, default, enum, bounds": {
+			schema: `{"type":"object","required":["mode"],"properties":{"mode":{"type":"string","enum":["a","b"],"default":"a","description":"The mode."},"replicas":{"type":"integer","minimum":0,"maximum":10,"exclusiveMaximum":true,"multipleOf":1},"name":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z]+$"}}}`,
+			want:   `{"type":"object","required":["mode"],"properties":{"mode":{"type":"string","description":"The mode.","enum":["a","b"],"default":"a"},"replicas":{"type":"integer","minimum":0,"maximum":10,"exclusiveMaximum":true,"multipleOf":1},"name":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z]+$"}}}`,
+		},
+		"Draft 2020-12 exclusive bounds, const, nullable": {
+			schema: `{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object","properties":{"ratio":{"type":"number","exclusiveMinimum":0},"kind":{"const":"web"},"tag":{"type":["string","null"]}}}`,
+			want:   `{"type":"object","properties":{"kind":{"x-kubernetes-preserve-unknown-fields":true,"enum":["web"]},"ratio":{"type":"number","minimum":0,"exclusiveMinimum":true},"tag":{"type":"string","nullable":true}}}`,
+		},
+		"Refs to $defs and definitions, inlined": {
+			schema: `{"type":"object","$defs":{"port":{"type":"integer","minimum":1}},"definitions":{"svc":{"type":"object","properties":{"port":{"$ref":"#/$defs/port"}}}},"properties":{"service":{"$ref":"#/definitions/svc"}}}`,
+			want:   `{"type":"object","properties":{"service":{"type":"object","properties":{"port":{"type":"integer","minimum":1}}}}}`,
+		},
+		"Maps and open objects": {
+			schema: `{"type":"object","properties":{"labels":{"type":"object","additionalProperties":{"type":"string"}},"podAnnotations":{"type":"object"},"extra":{"type":"object","additionalProperties":true}}}`,
+			want:   `{"type":"object","properties":{"extra":{"type":"object","x-kubernetes-preserve-unknown-fields":true},"labels":{"type":"object","additionalProperties":{"type":"string"}},"podAnnotations":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}`,
+		},
+		"Arrays of objects, unique scalars": {
+			schema: `{"type":"object","properties":{"hosts":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","format":"hostname"}}}},"tags":{"type":"array","uniqueItems":true,"items":{"type":"string","format":"uri-reference"}}}}`,
+			want:   `{"type":"object","properties":{"hosts":{"type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","format":"hostname"}}}},"tags":{"type":"array","items":{"type":"string"},"x-kubernetes-list-type":"set"}}}`,
+		},
+		"oneOf whose branches agree with the node": {
+			schema: `{"type":"object","properties":{"size":{"oneOf":[{"type":"string","pattern":"^[0-9]+Gi$"},{"type":"string","enum":["small","large"]}]}}}`,
+			want:   `{"type":"object","properties":{"size":{"type":"string","oneOf":[{"pattern":"^[0-9]+Gi$"},{"enum":["small","large"]}]}}}`,
+		},
+		"Empty schema": {schema: ``, want: `{"type":"object","x-kubernetes-preserve-unknown-fields":true}`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var want map[string]any
+			if err := json.Unmarshal([]byte(tc.want), &want); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, specJSON(t, tc.schema)); diff != "" {
+				t.Errorf("-want, +got:\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSpecSchemaErrors(t *testing.T) {
+	cases := map[string]struct {
+		schema, want string
+	}{
+		"Recursive $ref":           {schema: `{"type":"object","$defs":{"node":{"type":"object","properties":{"children":{"type":"array","items":{"$ref":"#/$defs/node"}}}}},"properties":{"tree":{"$ref":"#/$defs/node"}}}`, want: `tree.children.items: $ref "#/$defs/node" is recursive`},
+		"Ref outside the document": {schema: `{"type":"object","properties":{"a":{"$ref":"https://example.org/s.json"}}}`, want: `a: $ref "https://example.org/s.json": only references into the same document`},
+		"Missing ref":              {schema: `{"type":"object","properties":{"a":{"$ref":"#/$defs/nope"}}}`, want: `a: $ref "#/$defs/nope" does not point into the document`},
+		"Default against its type": {schema: `{"type":"object","properties":{"replicas":{"type":"integer","default":"three"}}}`, want: `replicas.default`},
+		"Branches of two types":    {schema: `{"type":"object","properties":{"port":{"oneOf":[{"type":"string"},{"type":"integer"}]}}}`, want: `port.oneOf[1]: a branch of type "integer" under a node of type "string"`},
+		"Several types":            {schema: `{"type":"object","properties":{"v":{"type":["string","boolean"]}}}`, want: `v.type: a value of several types`},
+		"Unique objects":           {schema: `{"type":"object","properties":{"l":{"type":"array","uniqueItems":true,"items":{"type":"object"}}}}`, want: `l.uniqueItems`},
+		"Not JSON":                 {schema: `type: object`, want: `values.schema.json: not JSON`},
+		"Not an object":            {schema: `{"type":"string"}`, want: `the values are an object`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := compositions.SpecSchema([]byte(tc.schema))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("SpecSchema = %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// The API server's own validator, with the converted schema: the nested
+// field of krateo#43 is neither pruned nor refused, and a wrong value is
+// refused with its path.
+func TestConvertedSchemaValidatesLikeTheAPIServer(t *testing.T) {
+	spec, err := compositions.SpecSchema([]byte(`{"type":"object","required":["app"],"properties":{"app":{"type":"object","properties":{"service":{"type":"object","properties":{"port":{"type":"integer"}}}}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := compositions.VersionSchema(spec)
+	internal := &apiextensions.JSONSchemaProps{}
+	if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(v.OpenAPIV3Schema, internal, nil); err != nil {
+		t.Fatal(err)
+	}
+	structural, err := structuralschema.NewStructural(internal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	validator, _, err := apiservervalidation.NewSchemaValidator(internal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(obj map[string]any) field.ErrorList {
+		pruning.Prune(obj, structural, true)
+		return apiservervalidation.ValidateCustomResource(nil, obj, validator)
+	}
+	good := map[string]any{"apiVersion": "composition.hubkit.dev/v1-0-0", "kind": "Web", "metadata": map[string]any{"name": "a"},
+		"spec": map[string]any{"app": map[string]any{"service": map[string]any{"port": int64(80)}}}}
+	if errs := check(good); len(errs) > 0 {
+		t.Errorf("a valid object: %v", errs)
+	}
+	if port := good["spec"].(map[string]any)["app"].(map[string]any)["service"].(map[string]any)["port"]; port != int64(80) {
+		t.Errorf("spec.app.service.port after pruning = %v, want 80 (krateo#43 lost it)", port)
+	}
+	bad := map[string]any{"apiVersion": "composition.hubkit.dev/v1-0-0", "kind": "Web", "metadata": map[string]any{"name": "a"},
+		"spec": map[string]any{"app": map[string]any{"service": map[string]any{"port": "eighty"}}}}
+	errs := check(bad)
+	if len(errs) != 1 || errs[0].Field != "spec.app.service.port" {
+		t.Errorf("a string port: %v, want one error at spec.app.service.port", errs)
+	}
+	if errs := check(map[string]any{"apiVersion": "composition.hubkit.dev/v1-0-0", "kind": "Web", "spec": map[string]any{}}); len(errs) != 1 || errs[0].Field != "spec.app" {
+		t.Errorf("no app: %v, want spec.app required", errs)
+	}
+}
