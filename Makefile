@@ -66,10 +66,11 @@ generate: $(CONTROLLER_GEN) ## Regenerate deepcopy functions and the CRDs of eve
 
 tools: $(GOLANGCI_LINT) $(CONTROLLER_GEN) cluster-tools ## Install the pinned developer tools and build the control plane into bin/.
 
-test-servers: ## Make sure what the tests start is there: PostgreSQL, Chromium and nginx (installed), MinIO (built).
+test-servers: ## Make sure what the tests start is there: PostgreSQL, Chromium, nginx and the distribution registry (installed), MinIO (built).
 	@hack/ensure-postgresql.sh
 	@hack/ensure-chromium.sh
 	@hack/ensure-nginx.sh
+	@hack/ensure-docker-registry.sh
 	@hack/tools/build.sh
 
 cluster-tools: ## Build kube-apiserver, kube-controller-manager, kube-scheduler, etcd, kwok and kwokctl into bin/ (about 5 minutes cold).

@@ -1,0 +1,123 @@
+package compositionstest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/repo"
+	"sigs.k8s.io/yaml"
+)
+
+// BuildChart packages a chart called name at version with the Helm SDK:
+// its values.schema.json (none when nil) and templates (file name →
+// content; a ConfigMap named after the release when nil), and returns the
+// archive.
+func BuildChart(tb testing.TB, name, version string, valuesSchema []byte, templates map[string]string) []byte {
+	tb.Helper()
+	if templates == nil {
+		templates = map[string]string{"configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  chart: {{ .Chart.Name }}\n"}
+	}
+	c := &chart.Chart{
+		Metadata: &chart.Metadata{APIVersion: chart.APIVersionV2, Name: name, Version: version, AppVersion: version, Type: "application"},
+		Values:   map[string]any{},
+		Schema:   valuesSchema,
+	}
+	for file, content := range templates {
+		c.Templates = append(c.Templates, &chart.File{Name: filepath.Join("templates", file), Data: []byte(content)})
+	}
+	dir := tb.TempDir()
+	path, err := chartutil.Save(c, dir)
+	if err != nil {
+		tb.Fatalf("packaging the chart %s %s: %v", name, version, err)
+	}
+	archive, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return archive
+}
+
+// loadArchive loads a chart archive.
+func loadArchive(archive []byte) (*chart.Chart, error) {
+	return loader.LoadArchive(bytes.NewReader(archive))
+}
+
+// A RepoOption configures ServeRepository.
+type RepoOption func(*repoSettings)
+
+type repoSettings struct {
+	user, password string
+	tls            bool
+}
+
+// WithRepoBasicAuth makes the repository ask for user and password.
+func WithRepoBasicAuth(user, password string) RepoOption {
+	return func(s *repoSettings) { s.user, s.password = user, password }
+}
+
+// WithRepoTLS serves the repository over HTTPS, with the test server's
+// self-signed certificate.
+func WithRepoTLS() RepoOption { return func(s *repoSettings) { s.tls = true } }
+
+// ServeRepository serves a Helm chart repository of archives for tb: a
+// real index.yaml made with the Helm SDK (names, versions, digests,
+// relative URLs) and the archives. It is closed when the test ends.
+func ServeRepository(tb testing.TB, archives [][]byte, opts ...RepoOption) *httptest.Server {
+	tb.Helper()
+	var s repoSettings
+	for _, opt := range opts {
+		opt(&s)
+	}
+	index := repo.NewIndexFile()
+	files := map[string][]byte{}
+	for _, archive := range archives {
+		c, err := loadArchive(archive)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		file := c.Name() + "-" + c.Metadata.Version + ".tgz"
+		sum := sha256.Sum256(archive)
+		if err := index.MustAdd(c.Metadata, file, "", "sha256:"+hex.EncodeToString(sum[:])); err != nil {
+			tb.Fatal(err)
+		}
+		files["/"+file] = archive
+	}
+	index.SortEntries()
+	indexYAML, err := yaml.Marshal(index)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files["/index.yaml"] = indexYAML
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.user != "" {
+			if user, password, ok := r.BasicAuth(); !ok || user != s.user || password != s.password {
+				w.Header().Set("WWW-Authenticate", `Basic realm="charts"`)
+				http.Error(w, "unauthorized", http.StatusUnauthorized)
+				return
+			}
+		}
+		data, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write(data)
+	})
+	var srv *httptest.Server
+	if s.tls {
+		srv = httptest.NewTLSServer(handler)
+	} else {
+		srv = httptest.NewServer(handler)
+	}
+	tb.Cleanup(srv.Close)
+	return srv
+}
