@@ -62,8 +62,10 @@ var knownFormats = map[string]bool{
 // of scalars makes it a set. A node without a type gets one from its
 // properties or items, else keeps anything.
 //
-// Empty input gives a spec that keeps any field. The result passes
-// CheckVersionSchema; errors name the path in the chart's schema.
+// Empty input gives a spec that keeps any field. The result passes the
+// API server's structural-schema and defaults checks (CheckVersionSchema
+// runs its whole CRD validation, as the Provisioner does before it applies
+// a version); errors name the path in the chart's schema.
 func SpecSchema(values []byte) (*apiextensionsv1.JSONSchemaProps, error) {
 	if len(strings.TrimSpace(string(values))) == 0 {
 		preserve := true
