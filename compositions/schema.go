@@ -206,19 +206,16 @@ func (c *converter) scalars(node map[string]any, out *apiextensionsv1.JSONSchema
 	case string:
 		out.Type = t
 	case []any:
+		types := map[string]bool{}
 		for _, v := range t {
 			s, _ := v.(string)
-			switch {
-			case s == "null":
+			if s == "null" {
 				out.Nullable = true
-			case out.Type == "":
-				out.Type = s
-			case s == "integer" && out.Type == typeNumber, s == "number" && out.Type == typeInteger:
-				out.Type = typeNumber
-			default:
-				return errAt(p.Child("type"), "a value of several types (%v) has no schema in a CRD", t)
+			} else {
+				types[s] = true
 			}
 		}
+		out.Type = typeOfUnion(out, types)
 	case nil:
 	default:
 		return errAt(p.Child("type"), "not a type name")
@@ -271,6 +268,28 @@ func (c *converter) scalars(node map[string]any, out *apiextensionsv1.JSONSchema
 		out.Enum = []apiextensionsv1.JSON{*rawJSON(v)}
 	}
 	return extensions(node, out, p)
+}
+
+// typeOfUnion is the type of a node whose type is a list of several: the
+// one type when there is one; a string or a number (resource quantities
+// written "500m" or 0.5) an int-or-string; anything else no type, keeping
+// any value.
+func typeOfUnion(out *apiextensionsv1.JSONSchemaProps, types map[string]bool) string {
+	if types[typeInteger] && types[typeNumber] {
+		delete(types, typeInteger)
+	}
+	switch {
+	case len(types) == 1:
+		for t := range types {
+			return t
+		}
+	case len(types) == 2 && types[typeString] && (types[typeInteger] || types[typeNumber]):
+		out.XIntOrString = true
+	case len(types) > 1:
+		preserve := true
+		out.XPreserveUnknownFields = &preserve
+	}
+	return ""
 }
 
 // count reads a non-negative integer keyword.

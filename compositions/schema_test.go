@@ -2,6 +2,9 @@ package compositions_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,6 +72,14 @@ func TestSpecSchemaKeywords(t *testing.T) {
 			want:   `{"type":"object","properties":{"size":{"type":"string","oneOf":[{"pattern":"^[0-9]+Gi$"},{"enum":["small","large"]}]}}}`,
 		},
 		"Empty schema": {schema: ``, want: `{"type":"object","x-kubernetes-preserve-unknown-fields":true}`},
+		"Unions of types": {
+			schema: `{"type":"object","properties":{"cpu":{"type":["string","number"]},"flag":{"type":["string","boolean"]},"n":{"type":["integer","number","null"]}}}`,
+			want:   `{"type":"object","properties":{"cpu":{"x-kubernetes-int-or-string":true},"flag":{"x-kubernetes-preserve-unknown-fields":true},"n":{"type":"number","nullable":true}}}`,
+		},
+		"allOf, anyOf, not, titles, item and property bounds": {
+			schema: `{"type":"object","properties":{"a":{"title":"A list","type":"array","minItems":1,"maxItems":3,"items":{"type":"string"},"allOf":[{"minItems":2}]},"m":{"type":"object","minProperties":1,"maxProperties":5,"additionalProperties":{"type":"string"},"anyOf":[{"required":["x"]},{"required":["y"]}]},"s":{"type":"string","not":{"enum":["root"]}}}}`,
+			want:   `{"type":"object","properties":{"a":{"type":"array","description":"A list","minItems":1,"maxItems":3,"items":{"type":"string"},"allOf":[{"minItems":2}]},"m":{"type":"object","minProperties":1,"maxProperties":5,"additionalProperties":{"type":"string"},"anyOf":[{"required":["x"]},{"required":["y"]}]},"s":{"type":"string","not":{"enum":["root"]}}}}`,
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -92,7 +103,6 @@ func TestSpecSchemaErrors(t *testing.T) {
 		"Missing ref":              {schema: `{"type":"object","properties":{"a":{"$ref":"#/$defs/nope"}}}`, want: `a: $ref "#/$defs/nope" does not point into the document`},
 		"Default against its type": {schema: `{"type":"object","properties":{"replicas":{"type":"integer","default":"three"}}}`, want: `replicas.default`},
 		"Branches of two types":    {schema: `{"type":"object","properties":{"port":{"oneOf":[{"type":"string"},{"type":"integer"}]}}}`, want: `port.oneOf[1]: a branch of type "integer" under a node of type "string"`},
-		"Several types":            {schema: `{"type":"object","properties":{"v":{"type":["string","boolean"]}}}`, want: `v.type: a value of several types`},
 		"Unique objects":           {schema: `{"type":"object","properties":{"l":{"type":"array","uniqueItems":true,"items":{"type":"object"}}}}`, want: `l.uniqueItems`},
 		"Not JSON":                 {schema: `type: object`, want: `values.schema.json: not JSON`},
 		"Not an object":            {schema: `{"type":"string"}`, want: `the values are an object`},
@@ -148,5 +158,82 @@ func TestConvertedSchemaValidatesLikeTheAPIServer(t *testing.T) {
 	}
 	if errs := check(map[string]any{"apiVersion": "composition.hubkit.dev/v1-0-0", "kind": "Web", "spec": map[string]any{}}); len(errs) != 1 || errs[0].Field != "spec.app" {
 		t.Errorf("no app: %v, want spec.app required", errs)
+	}
+}
+
+// validate checks spec against the version schema of a converted chart
+// schema with the API server's own validator, after pruning, and returns
+// the paths of its errors.
+func validate(t *testing.T, spec *apiextensionsv1.JSONSchemaProps, values map[string]any) []string {
+	t.Helper()
+	internal := &apiextensions.JSONSchemaProps{}
+	if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(compositions.VersionSchema(spec).OpenAPIV3Schema, internal, nil); err != nil {
+		t.Fatal(err)
+	}
+	structural, err := structuralschema.NewStructural(internal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	validator, _, err := apiservervalidation.NewSchemaValidator(internal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := map[string]any{"apiVersion": "composition.hubkit.dev/v1-0-0", "kind": "Chart", "metadata": map[string]any{"name": "a"}, "spec": values}
+	pruning.Prune(obj, structural, true)
+	errs := apiservervalidation.ValidateCustomResource(nil, obj, validator)
+	paths := make([]string, 0, len(errs))
+	for _, e := range errs {
+		paths = append(paths, e.Field)
+	}
+	return paths
+}
+
+// The corpus: schemas as Bitnami-style charts write them, converted,
+// checked with the API server's whole CRD validation, and validating
+// values as the chart means.
+func TestChartSchemaCorpus(t *testing.T) {
+	cases := map[string]struct {
+		valid, invalid map[string]any
+		wantPaths      []string
+	}{
+		"postgresql.schema.json": {
+			valid: map[string]any{"auth": map[string]any{"database": "shop"}, "primary": map[string]any{"persistence": map[string]any{"size": "20Gi"},
+				"resources": map[string]any{"limits": map[string]any{"cpu": "500m", "memory": 1e9}}}, "readReplicas": map[string]any{"replicaCount": int64(2)}},
+			invalid:   map[string]any{"auth": map[string]any{}, "architecture": "cluster", "primary": map[string]any{"persistence": map[string]any{"size": "lots"}}},
+			wantPaths: []string{"spec.architecture", "spec.auth.database", "spec.primary.persistence.size"},
+		},
+		"nginx.schema.json": {
+			valid:     map[string]any{"containerPorts": map[string]any{"http": int64(8080)}, "ingress": map[string]any{"extraHosts": []any{map[string]any{"name": "shop.example.org"}}}, "autoscaling": map[string]any{"minReplicas": nil}},
+			invalid:   map[string]any{"containerPorts": map[string]any{"http": int64(70000)}, "ingress": map[string]any{"extraHosts": []any{map[string]any{"path": "/"}}}},
+			wantPaths: []string{"spec.containerPorts.http", "spec.ingress.extraHosts[0].name"},
+		},
+		"redis.schema.json": {
+			valid:     map[string]any{"sentinel": map[string]any{"downAfterMilliseconds": int64(5000)}, "extraDeploy": []any{map[string]any{"kind": "ConfigMap"}}, "commonLabels": map[string]any{"team": "a"}},
+			invalid:   map[string]any{"sentinel": map[string]any{"downAfterMilliseconds": int64(1500)}, "master": map[string]any{"count": int64(0)}},
+			wantPaths: []string{"spec.master.count", "spec.sentinel.downAfterMilliseconds"},
+		},
+	}
+	for file, tc := range cases {
+		t.Run(file, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata", "schemas", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			spec, err := compositions.SpecSchema(raw)
+			if err != nil {
+				t.Fatalf("SpecSchema: %v", err)
+			}
+			if err := compositions.CheckVersionSchema(t.Context(), compositions.VersionSchema(spec)); err != nil {
+				t.Fatalf("the API server's CRD validation: %v", err)
+			}
+			if paths := validate(t, spec, tc.valid); len(paths) != 0 {
+				t.Errorf("valid values refused at %v", paths)
+			}
+			paths := validate(t, spec, tc.invalid)
+			slices.Sort(paths)
+			if diff := cmp.Diff(tc.wantPaths, paths); diff != "" {
+				t.Errorf("invalid values: the paths refused: -want, +got:\n%s", diff)
+			}
+		})
 	}
 }
