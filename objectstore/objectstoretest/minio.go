@@ -8,6 +8,7 @@ package objectstoretest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,7 +20,10 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/util/wait"
+
 	"github.com/hubkit-dev/hubkit/internal/loopback"
+	"github.com/hubkit-dev/hubkit/objectstore"
 	"github.com/hubkit-dev/hubkit/secrets"
 )
 
@@ -83,7 +87,31 @@ func StartMinIO(tb testing.TB) *MinIO {
 		log, _ := os.ReadFile(logFile.Name())
 		tb.Fatalf("objectstoretest: minio did not start: %v\n%s", err, log)
 	}
+	if err := waitIAM(m); err != nil {
+		log, _ := os.ReadFile(logFile.Name())
+		tb.Fatalf("objectstoretest: minio's IAM did not load: %v\n%s", err, log)
+	}
 	return m
+}
+
+// waitIAM waits until MinIO serves its built-in policies: it answers ready
+// before its IAM subsystem has loaded them, and a policy read in between
+// finds none.
+func waitIAM(m *MinIO) error {
+	server, err := objectstore.NewMinIOServer(m.Endpoint, false, m.AccessKey, m.SecretKey)
+	if err != nil {
+		return fmt.Errorf("connecting: %w", err)
+	}
+	var last error
+	err = wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
+		got, err := server.Policy(ctx, objectstore.BuiltinPolicies[0])
+		last = err
+		return err == nil && got.Exists, nil
+	})
+	if err != nil {
+		return fmt.Errorf("the built-in policy %s never appeared: %w", objectstore.BuiltinPolicies[0], errors.Join(err, last))
+	}
+	return nil
 }
 
 func minioBin() (string, error) {
