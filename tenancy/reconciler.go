@@ -444,9 +444,20 @@ func (e *tenantExternal) applyClaim(ctx context.Context, t *Tenant) (*corev1.Per
 	}
 	pvc := personalClaim(t, e.p.s.storage)
 	if err := c.Create(ctx, pvc); err != nil {
+		if hub.IsNotFound(err) {
+			e.p.forgetSharedNamespace() // deleted since: made again on the next try
+		}
 		return nil, fmt.Errorf("creating the claim %s: %w", pvc.Name, err)
 	}
 	return pvc, nil
+}
+
+// forgetSharedNamespace makes the next claim check that the namespace of
+// the personal volumes exists.
+func (p *Provisioner) forgetSharedNamespace() {
+	p.sharedMu.Lock()
+	defer p.sharedMu.Unlock()
+	p.sharedReady = false
 }
 
 // ensureSharedNamespace creates the namespace of the personal volumes
