@@ -567,3 +567,37 @@ func TestQuotaChangedByAnotherWriterIsTakenBack(t *testing.T) {
 		t.Errorf("status %+v, want ready: the operator is the authority on its quota", got.Status)
 	}
 }
+
+func TestSharedNamespaceMadeAgain(t *testing.T) {
+	scheme, err := hub.NewScheme(tenancy.AddToScheme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := hubtest.NewFake(t, hubtest.WithScheme(scheme), hubtest.WithCRDs(tenancy.CRDs()...)) // no operator: the test reconciles
+	ctx := t.Context()
+	prov, err := tenancy.NewProvisioner(f.Hub(hub.WithFieldOwner("tenant-operator")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Client().Create(ctx, tenancy.NewTenant("ada", "Ada", "Lovelace", "ada@hubkit.example").Build()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prov.ReconcileTenant(ctx, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	// Somebody deletes the namespace of the personal volumes, and the claim
+	// with it.
+	if err := f.Client().Delete(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "mydrive-pvcs"}}); err != nil {
+		t.Fatal(err)
+	}
+	claim := &corev1.PersistentVolumeClaim{}
+	if err := f.Client().Get(ctx, client.ObjectKey{Namespace: "mydrive-pvcs", Name: "ada-drive"}, claim); !hub.IsNotFound(err) {
+		t.Fatalf("the claim after its namespace's deletion: %v, want it gone", err)
+	}
+	for range 2 { // the first try finds the namespace gone, the second makes it again
+		_, _ = prov.ReconcileTenant(ctx, "ada")
+	}
+	if err := f.Client().Get(ctx, client.ObjectKey{Namespace: "mydrive-pvcs", Name: "ada-drive"}, claim); err != nil {
+		t.Errorf("the claim after its namespace was deleted: %v, want it made again", err)
+	}
+}
