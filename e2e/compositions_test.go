@@ -91,6 +91,32 @@ func assessCompositions(ctx context.Context, t *testing.T, cfg *envconf.Config) 
 		}
 		return got
 	}
+	// A wrong password: a condition that says so, without the password.
+	if err := hub.For[*corev1.Secret](c).Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "wrong"},
+		StringData: map[string]string{"password": "not-the-password"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := defs.Create(ctx, &compositions.CompositionDefinition{ObjectMeta: metav1.ObjectMeta{Name: "webapp-wrong"}, Spec: compositions.CompositionDefinitionSpec{
+		Chart: compositions.ChartSpec{URL: reg.URL("charts/" + chartName), Version: "1.0.0",
+			Credentials: &compositions.Credentials{Username: "robot", PasswordRef: compositions.SecretKeyRef{Name: "wrong", Key: "password"}}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(ctx, t, "the definition with a wrong password says so", time.Minute, func(ctx context.Context) (bool, error) {
+		d, err := defs.Get(ctx, "webapp-wrong")
+		if err != nil {
+			return false, err
+		}
+		r := d.Readiness()
+		if strings.Contains(r.Message, "not-the-password") {
+			t.Fatalf("the condition shows the password: %s", r.Message)
+		}
+		return !r.Ready && strings.Contains(r.Message, "refused the credentials"), nil
+	})
+	if err := defs.Delete(ctx, "webapp-wrong"); err != nil {
+		t.Fatal(err)
+	}
+
 	first := define("webapp-v1", "1.0.0")
 	gvk := compositions.GroupVersionKindOf(compositions.DefaultGroup, chartName, "1.0.0")
 	if first.Status.APIVersion != gvk.GroupVersion().String() || first.Status.Kind != gvk.Kind {
