@@ -33,7 +33,7 @@ type reconcilerSettings struct {
 }
 
 func (s *reconcilerSettings) BindFlags(fs *flag.FlagSet, getenv func(string) string) {
-	fs.BoolVar(&s.enabled, "compositions", getenv("HUBKIT_COMPOSITIONS") == "true", "reconcile CompositionDefinitions: charts published as APIs (HUBKIT_COMPOSITIONS)")
+	fs.BoolVar(&s.enabled, "compositions", getenv("HUBKIT_COMPOSITIONS") == "true", "reconcile CompositionDefinitions (charts published as APIs) and their compositions, each a Helm release (HUBKIT_COMPOSITIONS)")
 	fs.StringVar(&s.group, "composition-group", DefaultGroup, "the API group of the kinds generated from charts")
 }
 
@@ -44,5 +44,12 @@ func (s *reconcilerSettings) SetupWithManager(mgr manager.Manager, c *hub.Client
 	if err != nil {
 		return err
 	}
-	return p.SetupWithManager(mgr)
+	if err := p.SetupWithManager(mgr); err != nil {
+		return err
+	}
+	composer, err := NewComposer(c, WithGroup(s.group))
+	if err != nil {
+		return err
+	}
+	return composer.SetupWithManager(mgr)
 }

@@ -60,9 +60,25 @@ const (
 type Option func(*settings)
 
 type settings struct {
-	group   string
-	fetcher ChartFetcher
-	managed []reconcile.ManagedOption
+	group       string
+	fetcher     ChartFetcher
+	managed     []reconcile.ManagedOption
+	releases    ReleaseStore
+	impersonate bool
+	// owner names the version that handles the compositions of a kind
+	// whose LabelVersion is label (the Composer's choice).
+	owner func(groupKind schema.GroupKind, label string) string
+}
+
+// newSettings are the defaults with opts applied.
+func newSettings(opts []Option) settings {
+	s := settings{group: DefaultGroup, impersonate: true, fetcher: ChartFetcherFunc(func(ctx context.Context, src ChartSource) (*Chart, error) {
+		return FetchChart(ctx, src)
+	})}
+	for _, opt := range opts {
+		opt(&s)
+	}
+	return s
 }
 
 // WithGroup sets the API group of the generated kinds (DefaultGroup by
@@ -71,6 +87,17 @@ func WithGroup(group string) Option { return func(s *settings) { s.group = group
 
 // WithFetcher fetches charts with f (FetchChart by default).
 func WithFetcher(f ChartFetcher) Option { return func(s *settings) { s.fetcher = f } }
+
+// WithReleaseStore keeps the Helm releases of compositions in store
+// (Helm's Secrets by default, SecretReleases; MemoryReleases on a hubtest
+// fake).
+func WithReleaseStore(store ReleaseStore) Option { return func(s *settings) { s.releases = store } }
+
+// WithoutImpersonation makes releases act as the operator itself, without
+// their ServiceAccount and its RBAC: for a hubtest fake, which has no
+// RBAC to enforce and no rest config to impersonate with. On a cluster,
+// impersonation (the default) is what keeps a chart within its RBAC.
+func WithoutImpersonation() Option { return func(s *settings) { s.impersonate = false } }
 
 // WithManagedOptions passes options to the managed reconciler.
 func WithManagedOptions(opts ...reconcile.ManagedOption) Option {
@@ -96,12 +123,7 @@ func NewProvisioner(c *hub.Client, opts ...Option) (*Provisioner, error) {
 	if c == nil {
 		return nil, errors.New("compositions: a Provisioner needs a hub.Client")
 	}
-	s := settings{group: DefaultGroup, fetcher: ChartFetcherFunc(func(ctx context.Context, src ChartSource) (*Chart, error) {
-		return FetchChart(ctx, src)
-	})}
-	for _, opt := range opts {
-		opt(&s)
-	}
+	s := newSettings(opts)
 	p := &Provisioner{hub: c, s: s}
 	var err error
 	p.managed, err = reconcile.NewManaged(c, reconcile.ManagedKind[*CompositionDefinition]{
@@ -144,7 +166,7 @@ func (p *Provisioner) definitionsOf(ctx context.Context, obj client.Object) []ct
 	if !ok || crd.Labels[LabelManagedBy] == "" {
 		return nil
 	}
-	all, err := hub.For[*CompositionDefinition](p.hub).InNamespace("").List(ctx)
+	all, err := hub.For[*CompositionDefinition](p.hub).List(ctx, hub.AllNamespaces())
 	if err != nil {
 		return nil
 	}
@@ -158,15 +180,16 @@ func (p *Provisioner) definitionsOf(ctx context.Context, obj client.Object) []ct
 	return out
 }
 
-// source is d's chart source, with the password read from its Secret.
-func (p *Provisioner) source(ctx context.Context, d *CompositionDefinition) (ChartSource, error) {
+// chartSource is d's chart source, with the password read from its
+// Secret through h.
+func chartSource(ctx context.Context, h *hub.Client, d *CompositionDefinition) (ChartSource, error) {
 	c := d.Spec.Chart
 	src := ChartSource{URL: c.URL, Repo: c.Repo, Version: c.Version, InsecureSkipVerifyTLS: c.InsecureSkipVerifyTLS}
 	if c.Credentials == nil {
 		return src, nil
 	}
 	ref := c.Credentials.PasswordRef
-	secret, err := hub.For[*corev1.Secret](p.hub).InNamespace(d.Namespace).Get(ctx, ref.Name)
+	secret, err := hub.For[*corev1.Secret](h).InNamespace(d.Namespace).Get(ctx, ref.Name)
 	if hub.IsNotFound(err) {
 		return src, reconcile.Wait("the Secret %q of the chart's password does not exist yet", ref.Name)
 	}
@@ -186,7 +209,7 @@ func (p *Provisioner) connect(ctx context.Context, d *CompositionDefinition) (re
 	if d.DeletionTimestamp != nil {
 		return &definitionExternal{p: p}, nil
 	}
-	src, err := p.source(ctx, d)
+	src, err := chartSource(ctx, p.hub, d)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +339,7 @@ func (e *definitionExternal) Delete(ctx context.Context, d *CompositionDefinitio
 		return nil //nolint:nilerr // it never generated a version
 	}
 	gvk := gv.WithKind(d.Status.Kind)
-	all, err := hub.For[*CompositionDefinition](e.p.hub).InNamespace("").List(ctx)
+	all, err := hub.For[*CompositionDefinition](e.p.hub).List(ctx, hub.AllNamespaces())
 	if err != nil {
 		return fmt.Errorf("listing the definitions: %w", err)
 	}

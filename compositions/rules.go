@@ -3,6 +3,7 @@ package compositions
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -113,9 +114,14 @@ var readyColumn = apiextensionsv1.CustomResourceColumnDefinition{
 // chartVersion with the spec schema spec: served, not stored, with the
 // status subresource and columns.
 func servedVersion(version string, spec *apiextensionsv1.JSONSchemaProps) apiextensionsv1.CustomResourceDefinitionVersion {
+	schema := VersionSchema(spec)
+	schema.OpenAPIV3Schema.Properties[FieldCreatedAs] = apiextensionsv1.JSONSchemaProps{
+		Type: typeString, Default: &apiextensionsv1.JSON{Raw: []byte(strconv.Quote(version))},
+		Description: "The version the composition was created through, set by the API server: the version it starts at when it has no " + LabelVersion + " label.",
+	}
 	return apiextensionsv1.CustomResourceDefinitionVersion{
 		Name: version, Served: true, Storage: false,
-		Schema:       VersionSchema(spec),
+		Schema:       schema,
 		Subresources: &apiextensionsv1.CustomResourceSubresources{Status: &apiextensionsv1.CustomResourceSubresourceStatus{}},
 		AdditionalPrinterColumns: []apiextensionsv1.CustomResourceColumnDefinition{
 			readyColumn,
@@ -195,6 +201,14 @@ func withoutVersion(crd *apiextensionsv1.CustomResourceDefinition, version strin
 	}
 	return out, served
 }
+
+// FieldCreatedAs is the top-level field of a composition that the API
+// server sets to the version it was created through (each served version's
+// schema defaults it to its own name), so that a composition's first
+// version is the one its author wrote, without a mutating webhook
+// (Krateo's stamps krateo.io/composition-version on create). The stored
+// objects of every version are the same, so apiVersion alone cannot tell.
+const FieldCreatedAs = "createdAs"
 
 // servesAsDesired tells whether crd serves gvk.Version exactly as desired
 // and stores in the storage version.

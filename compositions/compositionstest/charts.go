@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"helm.sh/helm/v3/pkg/chart"
+
+	"github.com/hubkit-dev/hubkit/compositions"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/repo"
@@ -120,4 +122,20 @@ func ServeRepository(tb testing.TB, archives [][]byte, opts ...RepoOption) *http
 	}
 	tb.Cleanup(srv.Close)
 	return srv
+}
+
+// NewChart is a chart as compositions.FetchChart returns it, packaged by
+// BuildChart: for the Charts of an Operator.
+func NewChart(tb testing.TB, name, version string, valuesSchema []byte, templates map[string]string) *compositions.Chart {
+	tb.Helper()
+	archive := BuildChart(tb, name, version, valuesSchema, templates)
+	loaded, err := loadArchive(archive)
+	if err != nil {
+		tb.Fatalf("loading the chart %s %s: %v", name, version, err)
+	}
+	sum := sha256.Sum256(archive)
+	return &compositions.Chart{
+		Name: name, Version: version, Digest: "sha256:" + hex.EncodeToString(sum[:]),
+		ValuesSchema: loaded.Schema, Archive: archive, Chart: loaded,
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -20,22 +21,44 @@ import (
 )
 
 // An Operator simulates the composition operator on a hubtest fake: the
-// compositions Provisioner itself, run by hubtest.ControllerSimulator,
-// fetching charts from Charts instead of registries. The fake does not
-// serve the kinds of CRDs written through its client; the Operator marks
-// the CRDs it generates Established, as the API server would once it
-// serves them, so that definitions become Ready.
+// compositions Provisioner and Composer themselves, run by
+// hubtest.ControllerSimulator, fetching charts from Charts instead of
+// registries, keeping Helm releases in Releases (Helm's in-memory driver)
+// and acting without impersonation (the fake has no RBAC). The fake does
+// not serve the kinds of CRDs written through its client; the Operator
+// installs the CRDs the Provisioner generates into the fake and marks them
+// Established, as the API server would once it serves them, so that
+// definitions become Ready and compositions can be written.
 type Operator struct {
 	// Charts are the charts the Provisioner can fetch, by URL (and
 	// "/<repo>" for a repository's chart) and version.
 	Charts *Charts
+	// Releases keep the compositions' Helm releases.
+	Releases *compositions.MemoryReleases
 
 	once      sync.Once
 	simulator hubtest.Simulator
+	composer  *compositions.Composer
+	mu        sync.Mutex
+	releasers map[*compositions.Releaser]hubtest.Simulator
+	installed map[string]string
 }
 
 // NewOperator returns an operator fetching from charts.
-func NewOperator(charts *Charts) *Operator { return &Operator{Charts: charts} }
+func NewOperator(charts *Charts) *Operator {
+	return &Operator{
+		Charts: charts, Releases: compositions.NewMemoryReleases(),
+		releasers: map[*compositions.Releaser]hubtest.Simulator{}, installed: map[string]string{},
+	}
+}
+
+// Composer returns the Composer the operator runs, nil before its first
+// event.
+func (o *Operator) Composer() *compositions.Composer {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.composer
+}
 
 var _ hubtest.Simulator = (*Operator)(nil)
 
@@ -56,10 +79,94 @@ func (o *Operator) Simulate(ctx context.Context, f *hubtest.Fake, ev hubtest.Eve
 		})
 	})
 	if crd, ok := ev.Object.(*apiextensionsv1.CustomResourceDefinition); ok && ev.Type != hubtest.EventDeleted &&
-		crd.Labels[compositions.LabelManagedBy] != "" && !establishedCRD(crd) {
-		return establish(ctx, f, crd)
+		crd.Labels[compositions.LabelManagedBy] != "" {
+		if err := o.serve(ctx, f, crd); err != nil {
+			return err
+		}
+		if !establishedCRD(crd) {
+			return establish(ctx, f, crd)
+		}
 	}
-	return o.simulator.Simulate(ctx, f, ev)
+	if err := o.simulator.Simulate(ctx, f, ev); err != nil {
+		return err
+	}
+	if _, ok := ev.Object.(*compositions.CompositionDefinition); ok {
+		if err := o.sync(ctx, f); err != nil {
+			return err
+		}
+	}
+	o.mu.Lock()
+	sims := make([]hubtest.Simulator, 0, len(o.releasers))
+	for _, sim := range o.releasers {
+		sims = append(sims, sim)
+	}
+	o.mu.Unlock()
+	for _, sim := range sims {
+		if err := sim.Simulate(ctx, f, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// serve installs a generated CRD into the fake, once per set of versions,
+// so that the fake serves its kind as the API server would.
+func (o *Operator) serve(ctx context.Context, f *hubtest.Fake, crd *apiextensionsv1.CustomResourceDefinition) error {
+	versions := make([]string, 0, len(crd.Spec.Versions))
+	for _, v := range crd.Spec.Versions {
+		versions = append(versions, fmt.Sprintf("%s/%t", v.Name, v.Served))
+	}
+	key := strings.Join(versions, ",")
+	o.mu.Lock()
+	done := o.installed[crd.Name] == key
+	o.installed[crd.Name] = key
+	o.mu.Unlock()
+	if done {
+		return nil
+	}
+	if err := f.InstallCRDs(ctx, crd); err != nil {
+		return fmt.Errorf("serving the generated CRD %s: %w", crd.Name, err)
+	}
+	return nil
+}
+
+// sync starts and stops the Releasers as the Composer would.
+func (o *Operator) sync(ctx context.Context, f *hubtest.Fake) error {
+	o.mu.Lock()
+	if o.composer == nil {
+		h, err := f.NewHub(hub.WithFieldOwner("composition-operator"))
+		if err != nil {
+			o.mu.Unlock()
+			return err
+		}
+		o.composer, err = compositions.NewComposer(h, compositions.WithFetcher(o.Charts),
+			compositions.WithReleaseStore(o.Releases), compositions.WithoutImpersonation())
+		if err != nil {
+			o.mu.Unlock()
+			return err
+		}
+	}
+	composer := o.composer
+	o.mu.Unlock()
+	if _, _, err := composer.Sync(ctx); err != nil {
+		return err
+	}
+	running := composer.Releasers()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for r := range o.releasers {
+		if !slices.Contains(running, r) {
+			delete(o.releasers, r)
+		}
+	}
+	for _, r := range running {
+		if _, ok := o.releasers[r]; !ok {
+			o.releasers[r] = hubtest.ControllerSimulator(func(*hubtest.Fake) ([]hubtest.Controller, error) {
+				return []hubtest.Controller{r.Controller()}, nil
+			})
+		}
+	}
+	return nil
 }
 
 func establishedCRD(crd *apiextensionsv1.CustomResourceDefinition) bool {

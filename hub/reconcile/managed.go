@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -63,6 +64,9 @@ type Outcome struct {
 	Err error
 	// Details are what the External observed and applied.
 	Details Details
+	// Paused is true when the object is paused (see WithPausedStatus):
+	// nothing was observed nor applied.
+	Paused bool
 	// Children are what Ensure did to each child ManagedKind.Children
 	// rendered, with the child as the cluster has it when it was left
 	// unchanged (its status too: a Deployment's ready replicas), as applied
@@ -94,6 +98,17 @@ type Watch struct {
 // A ManagedKind is a domain's part of a managed reconciler: everything that
 // is particular to one kind. All of it is optional.
 type ManagedKind[T client.Object] struct {
+	// GroupVersionKind is the kind of the objects when T is
+	// *unstructured.Unstructured, which has no Go type to take it from: a
+	// kind generated at run time (a chart published as an API). Typed
+	// kinds leave it empty.
+	GroupVersionKind schema.GroupVersionKind
+	// Claims tells whether this reconciler handles obj; the objects it
+	// does not claim are left alone, as if they were of another kind. It
+	// lets several reconcilers share one kind: one per version of a
+	// generated kind, each claiming the objects labelled with its version.
+	// Nil claims every object.
+	Claims func(obj T) bool
 	// Connector makes the External of each object; nil when the kind
 	// stands for nothing outside the cluster.
 	Connector Connector[T]
@@ -166,6 +181,8 @@ type managedSettings struct {
 	jitter    float64
 	recorder  events.EventRecorder
 	workers   int
+	// pausedStatus makes a paused object's status say so.
+	pausedStatus bool
 }
 
 // A ManagedOption configures a Managed.
@@ -188,6 +205,12 @@ func WithFinalizer(finalizer string) ManagedOption {
 func WithPausedAnnotation(annotation string) ManagedOption {
 	return func(s *managedSettings) { s.paused = annotation }
 }
+
+// WithPausedStatus makes a paused object's status say that it is paused:
+// ManagedKind.Status is called with an Outcome whose Paused is true, and
+// the status is written when that changed it. Nothing else is read or
+// written. Without it, a paused object is not written at all.
+func WithPausedStatus() ManagedOption { return func(s *managedSettings) { s.pausedStatus = true } }
 
 // WithPollInterval sets how long after a successful reconcile an object is
 // observed again, to find drift outside the cluster (5 minutes by default;
@@ -230,15 +253,21 @@ func NewManaged[T client.Object](c *hub.Client, kind ManagedKind[T], opts ...Man
 	if objType.Kind() != reflect.Pointer {
 		return nil, fmt.Errorf("reconcile: NewManaged needs a pointer type, not %s", objType)
 	}
-	m := &Managed[T]{hub: c, kind: kind, objType: objType.Elem(), settings: managedSettings{
+	m := &Managed[T]{hub: c, kind: kind, objType: objType.Elem(), gvk: kind.GroupVersionKind, settings: managedSettings{
 		paused: DefaultPausedAnnotation, poll: 5 * time.Minute, wait: 5 * time.Second, jitter: 0.2,
 	}}
-	gvk, err := hub.GroupVersionKindOf(c.Scheme(), m.newObject())
-	if err != nil {
-		return nil, fmt.Errorf("reconcile: NewManaged: %w", err)
+	if m.objType == reflect.TypeFor[unstructured.Unstructured]() {
+		if kind.GroupVersionKind.Kind == "" {
+			return nil, errors.New("reconcile: NewManaged of *unstructured.Unstructured needs ManagedKind.GroupVersionKind")
+		}
+	} else {
+		gvk, err := hub.GroupVersionKindOf(c.Scheme(), m.newObject())
+		if err != nil {
+			return nil, fmt.Errorf("reconcile: NewManaged: %w", err)
+		}
+		m.gvk = gvk
 	}
-	m.gvk = gvk
-	m.settings.name = lowerKind(gvk)
+	m.settings.name = lowerKind(m.gvk)
 	for _, opt := range opts {
 		opt(&m.settings)
 	}
@@ -258,23 +287,42 @@ func lowerKind(gvk schema.GroupVersionKind) string {
 // Name returns the controller's name.
 func (m *Managed[T]) Name() string { return m.settings.name }
 
+// GroupVersionKind returns the kind the reconciler manages.
+func (m *Managed[T]) GroupVersionKind() schema.GroupVersionKind { return m.gvk }
+
 func (m *Managed[T]) newObject() T {
 	obj, _ := reflect.TypeAssert[T](reflect.New(m.objType))
+	if u, ok := any(obj).(*unstructured.Unstructured); ok {
+		u.SetGroupVersionKind(m.gvk)
+	}
 	return obj
 }
+
+// claims tells whether the reconciler handles obj.
+func (m *Managed[T]) claims(obj T) bool { return m.kind.Claims == nil || m.kind.Claims(obj) }
 
 // Reconcile brings the object req names to its desired state; see Managed.
 func (m *Managed[T]) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	log := logf.FromContext(ctx).WithValues("controller", m.settings.name, "object", req.NamespacedName)
-	obj, err := hub.For[T](m.hub).InNamespace(req.Namespace).Get(ctx, req.Name)
+	obj, err := hub.For[T](m.hub, hub.OfKind(m.gvk)).InNamespace(req.Namespace).Get(ctx, req.Name)
 	if hub.IsNotFound(err) {
 		return ctrl.Result{}, nil
 	}
 	if err != nil {
 		return ctrl.Result{}, m.wrap(req.NamespacedName, "reading", err)
 	}
+	if !m.claims(obj) {
+		return ctrl.Result{}, nil
+	}
 	if obj.GetAnnotations()[m.settings.paused] == "true" {
 		log.V(1).Info("paused", "annotation", m.settings.paused)
+		if m.settings.pausedStatus && m.kind.Status != nil {
+			base, _ := obj.DeepCopyObject().(T)
+			m.kind.Status(obj, Outcome{Paused: true})
+			if _, err := PatchStatus(ctx, m.hub, base, obj); err != nil {
+				return m.requeueOrFail(log, req.NamespacedName, "writing the status", err)
+			}
+		}
 		return ctrl.Result{}, nil
 	}
 	if obj.GetDeletionTimestamp() != nil {
@@ -489,7 +537,7 @@ func (m *Managed[T]) writeStatus(ctx context.Context, base, obj T, outcome Outco
 	if m.kind.Status != nil {
 		m.kind.Status(obj, outcome)
 	}
-	if c, ok := any(obj).(Conditioned); ok {
+	if c, ok := conditionedOf(obj); ok {
 		switch {
 		case outcome.Err != nil:
 			MarkFalse(c, ReadyCondition, ReasonReconcileError, outcome.Err.Error())
@@ -557,8 +605,11 @@ func (m *Managed[T]) SetupWithManager(mgr manager.Manager) error {
 // hubtest's ControllerSimulator uses it to run the reconciler on a fake
 // cluster exactly as a manager would.
 func (m *Managed[T]) Requests(ctx context.Context, obj, old client.Object) []ctrl.Request {
-	if _, ok := obj.(T); ok && reflect.TypeOf(obj).Elem() == m.objType {
+	if typed, ok := obj.(T); ok && reflect.TypeOf(obj).Elem() == m.objType && m.isManagedKind(obj) {
 		if old != nil && !IntentChanged().Update(event.UpdateEvent{ObjectOld: old, ObjectNew: obj}) {
+			return nil
+		}
+		if !m.claims(typed) {
 			return nil
 		}
 		return []ctrl.Request{{NamespacedName: client.ObjectKeyFromObject(obj)}}
@@ -574,6 +625,17 @@ func (m *Managed[T]) Requests(ctx context.Context, obj, old client.Object) []ctr
 		}
 	}
 	return out
+}
+
+// isManagedKind tells whether obj, of the Go type T, is of the managed kind:
+// always for typed kinds, by its kind for unstructured objects.
+func (m *Managed[T]) isManagedKind(obj client.Object) bool {
+	u, ok := obj.(*unstructured.Unstructured)
+	if !ok {
+		return true
+	}
+	gvk := u.GroupVersionKind()
+	return gvk.Group == m.gvk.Group && gvk.Kind == m.gvk.Kind
 }
 
 // controllerOf names obj's controller when it is of the managed kind, as
