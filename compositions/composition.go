@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 
+	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
+	structuraldefaulting "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
+
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/storage"
@@ -131,7 +134,7 @@ type Releaser struct {
 	managed *reconcile.Managed[*unstructured.Unstructured]
 
 	mu      sync.Mutex
-	charts  map[string]*Chart
+	charts  map[string]*versionChart
 	clients map[string]client.Client
 }
 
@@ -150,7 +153,7 @@ func NewReleaser(c *hub.Client, gvk schema.GroupVersionKind, opts ...Option) (*R
 		}
 		s.releases = store
 	}
-	r := &Releaser{hub: c, gvk: gvk, s: s, charts: map[string]*Chart{}, clients: map[string]client.Client{}}
+	r := &Releaser{hub: c, gvk: gvk, s: s, charts: map[string]*versionChart{}, clients: map[string]client.Client{}}
 	r.owner = s.owner
 	if r.owner == nil {
 		r.owner = func(_ schema.GroupKind, label string) string {
@@ -303,7 +306,25 @@ func (r *Releaser) connect(ctx context.Context, u *unstructured.Unstructured) (r
 	if spec == nil {
 		spec = map[string]any{}
 	}
-	rendering, err := Render(chart.Chart, name, u.GetNamespace(), spec)
+	// A move from another chart version is checked before anything
+	// renders: Helm's own check of the values would refuse it too, but
+	// without the paths of the fields the new schema drops.
+	last, _, err := ext.lastRelease()
+	if err != nil {
+		return nil, err
+	}
+	if last != nil && last.Chart.Metadata.Version != chart.fetched.Version {
+		if err := r.checkMove(ctx, u, last, chart.fetched); err != nil {
+			return nil, err
+		}
+	}
+	// The API server defaults an object in the version it is written
+	// through, not in the version it is read through: the defaults of this
+	// version's schema are applied here, as its author would expect.
+	if chart.defaults != nil {
+		structuraldefaulting.Default(spec, chart.defaults)
+	}
+	rendering, err := Render(chart.fetched.Chart, name, u.GetNamespace(), spec)
 	if err != nil {
 		return nil, err
 	}
@@ -311,16 +332,23 @@ func (r *Releaser) connect(ctx context.Context, u *unstructured.Unstructured) (r
 	if err != nil {
 		return nil, err
 	}
-	ext.def, ext.chart, ext.values, ext.rendering = def, chart, spec, rendering
+	ext.def, ext.chart, ext.values, ext.rendering, ext.last = def, chart, spec, rendering, last
 	ext.details = reconcile.Details{}.With(detailRelease, name).With(detailURL, def.Status.PackageURL).
-		With(detailChartVersion, chart.Version).With(detailRenderedDigest, rendering.Digest).With(detailManaged, managed)
+		With(detailChartVersion, chart.fetched.Version).With(detailRenderedDigest, rendering.Digest).With(detailManaged, managed)
 	return ext, nil
+}
+
+// A versionChart is the chart of a version, and the structural schema of
+// its spec for defaulting (nil when the chart has no schema).
+type versionChart struct {
+	fetched  *Chart
+	defaults *structuralschema.Structural
 }
 
 // chart returns the definition of the Releaser's version and its chart:
 // the oldest Ready definition whose status names the version, fetched once
 // per digest.
-func (r *Releaser) chart(ctx context.Context) (*CompositionDefinition, *Chart, error) {
+func (r *Releaser) chart(ctx context.Context) (*CompositionDefinition, *versionChart, error) {
 	all, err := hub.For[*CompositionDefinition](r.hub).List(ctx, hub.AllNamespaces())
 	if err != nil {
 		return nil, nil, fmt.Errorf("listing the definitions: %w", err)
@@ -353,12 +381,18 @@ func (r *Releaser) chart(ctx context.Context) (*CompositionDefinition, *Chart, e
 	if err != nil {
 		return nil, nil, err
 	}
-	chart, err := r.s.fetcher.FetchChart(ctx, src)
+	fetched, err := r.s.fetcher.FetchChart(ctx, src)
 	if err != nil {
 		return nil, nil, fmt.Errorf("fetching the chart %s of %s/%s: %w", describe(src), def.Namespace, def.Name, err)
 	}
+	chart := &versionChart{fetched: fetched}
+	if len(fetched.ValuesSchema) > 0 {
+		if chart.defaults, err = structuralSpec(fetched.ValuesSchema); err != nil { //nolint:contextcheck // CPU only
+			return nil, nil, err
+		}
+	}
 	r.mu.Lock()
-	r.charts = map[string]*Chart{key: chart} // the older digests are of no use any more
+	r.charts = map[string]*versionChart{key: chart} // the older digests are of no use any more
 	r.mu.Unlock()
 	return def, chart, nil
 }
@@ -464,7 +498,7 @@ type releaseExternal struct {
 	store     *storage.Storage
 
 	def       *CompositionDefinition
-	chart     *Chart
+	chart     *versionChart
 	values    map[string]any
 	rendering *Rendering
 	details   reconcile.Details
@@ -484,15 +518,11 @@ func (e *releaseExternal) lastRelease() (*release.Release, bool, error) {
 	return last, true, nil
 }
 
-// Observe reads the release: up to date when its last revision is
-// deployed, of the chart version, and rendered what the chart renders now
-// (by digest).
+// Observe reads the release (as connect found it): up to date when its
+// last revision is deployed, of the chart version, and rendered what the
+// chart renders now (by digest).
 func (e *releaseExternal) Observe(_ context.Context, _ *unstructured.Unstructured) (reconcile.Observation, error) {
-	last, _, err := e.lastRelease()
-	if err != nil {
-		return reconcile.Observation{Details: e.details}, err
-	}
-	e.last = last
+	last := e.last
 	details := e.details
 	if last != nil {
 		details = details.With(detailRevision, strconv.Itoa(last.Version)).With(detailDigest, renderingOf(last).Digest)
@@ -505,19 +535,14 @@ func (e *releaseExternal) Observe(_ context.Context, _ *unstructured.Unstructure
 		return reconcile.Observation{Exists: true, UpToDate: true, Details: details.With(detailChartVersion, last.Chart.Metadata.Version)}, nil
 	}
 	upToDate := last != nil && last.Info.Status == release.StatusDeployed &&
-		last.Chart.Metadata.Version == e.chart.Version && last.Labels[labelRendered] == renderedLabelValue(e.rendering.Digest)
+		last.Chart.Metadata.Version == e.chart.fetched.Version && last.Labels[labelRendered] == renderedLabelValue(e.rendering.Digest)
 	return reconcile.Observation{Exists: last != nil, UpToDate: upToDate, Details: details}, nil
 }
 
 // Apply installs, upgrades or rolls back the release, after checking a
 // move to another chart version and applying the RBAC it needs.
-func (e *releaseExternal) Apply(ctx context.Context, u *unstructured.Unstructured, _ reconcile.Observation) (reconcile.Details, error) {
+func (e *releaseExternal) Apply(ctx context.Context, _ *unstructured.Unstructured, _ reconcile.Observation) (reconcile.Details, error) {
 	last := e.last
-	if last != nil && last.Chart.Metadata.Version != e.chart.Version {
-		if err := e.r.checkMove(ctx, u, last, e.chart); err != nil {
-			return nil, err
-		}
-	}
 	if last != nil && last.Info.Status.IsPending() {
 		// Only this reconciler acts on the release, one reconcile at a
 		// time: a pending revision is what an operator stopped mid-way
@@ -553,7 +578,7 @@ func (e *releaseExternal) Apply(ctx context.Context, u *unstructured.Unstructure
 	case last == nil || last.Info.Status == release.StatusUninstalled:
 		install := action.NewInstall(cfg)
 		install.ReleaseName, install.Namespace, install.Replace, install.SkipCRDs, install.Labels = e.name, e.namespace, true, true, labels
-		rel, err = install.Run(e.chart.Chart, e.values)
+		rel, err = install.Run(e.chart.fetched.Chart, e.values)
 	case target != nil:
 		rollback := action.NewRollback(cfg)
 		rollback.Version, rollback.MaxHistory = target.Version, maxReleaseHistory
@@ -564,7 +589,7 @@ func (e *releaseExternal) Apply(ctx context.Context, u *unstructured.Unstructure
 		upgrade := action.NewUpgrade(cfg)
 		upgrade.Namespace, upgrade.SkipCRDs, upgrade.Labels, upgrade.MaxHistory = e.namespace, true, labels, maxReleaseHistory
 		upgrade.ResetValues = true
-		rel, err = upgrade.Run(e.name, e.chart.Chart, e.values)
+		rel, err = upgrade.Run(e.name, e.chart.fetched.Chart, e.values)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("helm: %w", err)
@@ -579,7 +604,7 @@ func (e *releaseExternal) Apply(ctx context.Context, u *unstructured.Unstructure
 // rendered what the chart renders now, when the release is at another
 // chart version: moving back is a rollback to it.
 func (e *releaseExternal) rollbackTarget() *release.Release {
-	if e.last == nil || e.last.Chart.Metadata.Version == e.chart.Version {
+	if e.last == nil || e.last.Chart.Metadata.Version == e.chart.fetched.Version {
 		return nil
 	}
 	history, err := e.store.History(e.name)
@@ -588,7 +613,7 @@ func (e *releaseExternal) rollbackTarget() *release.Release {
 	}
 	var target *release.Release
 	for _, rel := range history {
-		if rel.Version != e.last.Version && rel.Chart.Metadata.Version == e.chart.Version &&
+		if rel.Version != e.last.Version && rel.Chart.Metadata.Version == e.chart.fetched.Version &&
 			rel.Labels[labelRendered] == renderedLabelValue(e.rendering.Digest) && (target == nil || rel.Version > target.Version) {
 			target = rel
 		}

@@ -24,11 +24,7 @@ import (
 // would refuse, each with its path (spec.replicas, spec.app.service).
 func ValidateSpec(spec map[string]any, specSchema *apiextensionsv1.JSONSchemaProps) field.ErrorList {
 	root := field.NewPath("spec")
-	internal := &apiextensions.JSONSchemaProps{}
-	if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(specSchema, internal, nil); err != nil {
-		return field.ErrorList{field.InternalError(root, err)}
-	}
-	structural, err := structuralschema.NewStructural(internal)
+	internal, structural, err := structuralOf(specSchema)
 	if err != nil {
 		return field.ErrorList{field.InternalError(root, err)}
 	}
@@ -46,6 +42,31 @@ func ValidateSpec(spec map[string]any, specSchema *apiextensionsv1.JSONSchemaPro
 		return append(errs, field.InternalError(root, err))
 	}
 	return append(errs, apiservervalidation.ValidateCustomResource(root, obj, validator)...)
+}
+
+// structuralOf is a spec schema in the API server's internal and
+// structural forms.
+func structuralOf(specSchema *apiextensionsv1.JSONSchemaProps) (*apiextensions.JSONSchemaProps, *structuralschema.Structural, error) {
+	internal := &apiextensions.JSONSchemaProps{}
+	if err := apiextensionsv1.Convert_v1_JSONSchemaProps_To_apiextensions_JSONSchemaProps(specSchema, internal, nil); err != nil {
+		return nil, nil, fmt.Errorf("converting the spec schema: %w", err)
+	}
+	structural, err := structuralschema.NewStructural(internal)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the spec schema is not structural: %w", err)
+	}
+	return internal, structural, nil
+}
+
+// structuralSpec is the structural schema of the spec a chart's
+// values.schema.json makes.
+func structuralSpec(valuesSchema []byte) (*structuralschema.Structural, error) {
+	spec, err := SpecSchema(valuesSchema)
+	if err != nil {
+		return nil, fmt.Errorf("the chart's values.schema.json: %w", err)
+	}
+	_, structural, err := structuralOf(spec)
+	return structural, err
 }
 
 // pathOf turns a pruned field's path (spec.a.b, spec.list[0].c) into a
