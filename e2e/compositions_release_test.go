@@ -38,6 +38,7 @@ import (
 func TestCompositionReleases(t *testing.T) {
 	s := &releaseScene{}
 	f := inOwnNamespace("compositions as Helm releases on the real cluster").
+		Setup(s.setup).
 		Assess("install: the chart's Deployment becomes Available", s.install).
 		Assess("one upgrade per spec change, none on a resync, none while paused", s.upgrades).
 		Assess("the release's ServiceAccount is refused what its RBAC does not name", s.rbac).
@@ -57,7 +58,9 @@ type releaseScene struct {
 	name     string // the release's
 }
 
-func (s *releaseScene) install(ctx context.Context, t *testing.T, cfg *envconf.Config) context.Context {
+// setup starts the registry and the operator for the whole feature, and
+// defines the chart's two versions.
+func (s *releaseScene) setup(ctx context.Context, t *testing.T, cfg *envconf.Config) context.Context {
 	ns := namespaceOf(ctx)
 	reg := compositionstest.StartRegistry(t)
 	chartName := "shop" + ns[len(ns)-6:]
@@ -107,7 +110,13 @@ func (s *releaseScene) install(ctx context.Context, t *testing.T, cfg *envconf.C
 		}
 	}
 
-	// Create: a release of chart 1.0.0, its Deployment Available.
+	return ctx
+}
+
+// install: a release of chart 1.0.0, its Deployment Available.
+func (s *releaseScene) install(ctx context.Context, t *testing.T, _ *envconf.Config) context.Context {
+	s.t = t
+	ns := s.ns
 	u := &unstructured.Unstructured{Object: map[string]any{"spec": map[string]any{"message": "hi"}}}
 	u.SetGroupVersionKind(s.gvk)
 	u.SetNamespace(ns)
@@ -139,7 +148,9 @@ func (s *releaseScene) upgrades(ctx context.Context, t *testing.T, _ *envconf.Co
 	ns := s.ns
 
 	// A spec change: one upgrade; a resync: none.
-	s.edit(ctx, func(u *unstructured.Unstructured) { _ = unstructured.SetNestedField(u.Object, "bonjour", "spec", "message") })
+	s.edit(ctx, func(u *unstructured.Unstructured) {
+		_ = unstructured.SetNestedField(u.Object, "bonjour", "spec", "message")
+	})
 	s.waitHistory(ctx, "1.0.0 superseded", "1.0.0 deployed")
 	s.expectMessage(ctx, "bonjour")
 	releaser, ok := s.composer.Releaser(s.gvk)
@@ -152,8 +163,12 @@ func (s *releaseScene) upgrades(ctx context.Context, t *testing.T, _ *envconf.Co
 	s.expectHistory(ctx, "1.0.0 superseded", "1.0.0 deployed")
 
 	// Paused: nothing changes, and the status says so.
-	s.edit(ctx, func(u *unstructured.Unstructured) { setMeta(u.SetAnnotations, u.GetAnnotations(), compositions.AnnotationPaused, "true") })
-	s.edit(ctx, func(u *unstructured.Unstructured) { _ = unstructured.SetNestedField(u.Object, "paused", "spec", "message") })
+	s.edit(ctx, func(u *unstructured.Unstructured) {
+		setMeta(u.SetAnnotations, u.GetAnnotations(), compositions.AnnotationPaused, "true")
+	})
+	s.edit(ctx, func(u *unstructured.Unstructured) {
+		_ = unstructured.SetNestedField(u.Object, "paused", "spec", "message")
+	})
 	eventually(ctx, t, "the status says the composition is paused", time.Minute, func(ctx context.Context) (bool, error) {
 		status, reason, _ := s.condition(ctx, compositions.ConditionSynced)
 		return status == "False" && reason == compositions.ReasonPaused, nil
@@ -163,7 +178,9 @@ func (s *releaseScene) upgrades(ctx context.Context, t *testing.T, _ *envconf.Co
 	}
 	s.expectHistory(ctx, "1.0.0 superseded", "1.0.0 deployed")
 	s.expectMessage(ctx, "bonjour")
-	s.edit(ctx, func(u *unstructured.Unstructured) { setMeta(u.SetAnnotations, u.GetAnnotations(), compositions.AnnotationPaused, "") })
+	s.edit(ctx, func(u *unstructured.Unstructured) {
+		setMeta(u.SetAnnotations, u.GetAnnotations(), compositions.AnnotationPaused, "")
+	})
 	s.waitHistory(ctx, "1.0.0 superseded", "1.0.0 superseded", "1.0.0 deployed")
 	s.expectMessage(ctx, "paused")
 
@@ -207,12 +224,16 @@ func (s *releaseScene) rbac(ctx context.Context, t *testing.T, _ *envconf.Config
 // move the new schema refuses runs nothing and names the fields.
 func (s *releaseScene) moves(ctx context.Context, t *testing.T, _ *envconf.Config) context.Context {
 	s.t = t
-	s.edit(ctx, func(u *unstructured.Unstructured) { setMeta(u.SetLabels, u.GetLabels(), compositions.LabelVersion, "v2-0-0") })
+	s.edit(ctx, func(u *unstructured.Unstructured) {
+		setMeta(u.SetLabels, u.GetLabels(), compositions.LabelVersion, "v2-0-0")
+	})
 	s.waitHistory(ctx, "1.0.0 superseded", "1.0.0 superseded", "1.0.0 superseded", "1.0.0 superseded", "2.0.0 deployed")
 	if d, err := hub.For[*appsv1.Deployment](s.c).Get(ctx, s.name); err != nil || d.Labels["tier"] != "small" {
 		t.Errorf("the Deployment after the move: labels %v (%v), want version 2's tier", d.GetLabels(), err)
 	}
-	s.edit(ctx, func(u *unstructured.Unstructured) { setMeta(u.SetLabels, u.GetLabels(), compositions.LabelVersion, "v1-0-0") })
+	s.edit(ctx, func(u *unstructured.Unstructured) {
+		setMeta(u.SetLabels, u.GetLabels(), compositions.LabelVersion, "v1-0-0")
+	})
 	s.waitHistory(ctx, "1.0.0 superseded", "1.0.0 superseded", "1.0.0 superseded", "1.0.0 superseded", "2.0.0 superseded", "1.0.0 deployed")
 	if last := s.history(ctx); last[len(last)-1].Info.Description != "Rollback to 4" {
 		t.Errorf("the last revision: %q, want a rollback to revision 4", last[len(last)-1].Info.Description)
@@ -224,7 +245,9 @@ func (s *releaseScene) moves(ctx context.Context, t *testing.T, _ *envconf.Confi
 		_ = unstructured.SetNestedField(u.Object, int64(8), "spec", "replicas")
 	})
 	s.waitHistory(ctx, "1.0.0 superseded", "1.0.0 superseded", "1.0.0 superseded", "1.0.0 superseded", "2.0.0 superseded", "1.0.0 superseded", "1.0.0 deployed")
-	s.edit(ctx, func(u *unstructured.Unstructured) { setMeta(u.SetLabels, u.GetLabels(), compositions.LabelVersion, "v2-0-0") })
+	s.edit(ctx, func(u *unstructured.Unstructured) {
+		setMeta(u.SetLabels, u.GetLabels(), compositions.LabelVersion, "v2-0-0")
+	})
 	var synced string
 	t.Cleanup(func() {
 		if t.Failed() {
