@@ -32,7 +32,7 @@ func ValidateSpec(spec map[string]any, specSchema *apiextensionsv1.JSONSchemaPro
 	structuraldefaulting.Default(obj, structural)
 	var errs field.ErrorList
 	pruned := structuralpruning.PruneWithOptions(obj, structural, false, structuralschema.UnknownFieldPathOptions{
-		TrackUnknownFieldPaths: true, ParentPath: []string{"spec"},
+		TrackUnknownFieldPaths: true, ParentPath: []string{fieldSpec},
 	})
 	for _, path := range pruned {
 		errs = append(errs, field.Forbidden(pathOf(path), "not in the schema: the field would be dropped"))

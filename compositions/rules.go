@@ -11,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/hubkit-dev/hubkit/hub/reconcile"
 )
 
 // domainName is the domain's name, the value of LabelManagedBy and a
@@ -105,9 +107,13 @@ func PluralOf(gvk schema.GroupVersionKind) string {
 // CRDName is the name of the CRD of gvk's kind: <plural>.<group>.
 func CRDName(gvk schema.GroupVersionKind) string { return PluralOf(gvk) + "." + gvk.Group }
 
+// fieldSpec is the field of an object that holds what it asks for: a
+// composition's values.
+const fieldSpec = "spec"
+
 // readyColumn shows a composition's Ready condition.
 var readyColumn = apiextensionsv1.CustomResourceColumnDefinition{
-	Name: "Ready", Type: typeString, JSONPath: `.status.conditions[?(@.type=="Ready")].status`,
+	Name: reconcile.ReadyCondition, Type: typeString, JSONPath: `.status.conditions[?(@.type=="Ready")].status`,
 }
 
 // servedVersion is the CRD version gvk.Version generated from

@@ -670,7 +670,7 @@ func VersionSchema(spec *apiextensionsv1.JSONSchemaProps) *apiextensionsv1.Custo
 		Type: typeObject,
 		Properties: map[string]apiextensionsv1.JSONSchemaProps{
 			"apiVersion": {Type: typeString}, "kind": {Type: typeString}, "metadata": {Type: typeObject},
-			"spec": *spec, "status": *StatusSchema(),
+			fieldSpec: *spec, "status": *StatusSchema(),
 		},
 	}}
 }

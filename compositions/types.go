@@ -187,7 +187,7 @@ func (d *CompositionDefinition) Readiness() hub.Readiness {
 	case c == nil || c.ObservedGeneration != d.Generation:
 		return hub.Readiness{State: "Pending", Message: "waiting for the composition reconciler"}
 	case c.Status == metav1.ConditionTrue:
-		return hub.Readiness{Ready: true, State: "Ready", Message: d.Status.APIVersion + " " + d.Status.Kind}
+		return hub.Readiness{Ready: true, State: reconcile.ReadyCondition, Message: d.Status.APIVersion + " " + d.Status.Kind}
 	}
 	return hub.Readiness{State: c.Reason, Message: c.Message}
 }

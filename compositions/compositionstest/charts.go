@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
+	"path"
+	"slices"
 	"testing"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -25,6 +28,16 @@ import (
 // archive.
 func BuildChart(tb testing.TB, name, version string, valuesSchema []byte, templates map[string]string) []byte {
 	tb.Helper()
+	archive, err := PackageChart(name, version, valuesSchema, templates)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return archive
+}
+
+// PackageChart is BuildChart outside a test: it packages the chart in a
+// temporary directory it removes.
+func PackageChart(name, version string, valuesSchema []byte, templates map[string]string) ([]byte, error) {
 	if templates == nil {
 		templates = map[string]string{"configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  chart: {{ .Chart.Name }}\n"}
 	}
@@ -33,19 +46,37 @@ func BuildChart(tb testing.TB, name, version string, valuesSchema []byte, templa
 		Values:   map[string]any{},
 		Schema:   valuesSchema,
 	}
-	for file, content := range templates {
-		c.Templates = append(c.Templates, &chart.File{Name: filepath.Join("templates", file), Data: []byte(content)})
+	files := slices.Sorted(maps.Keys(templates))
+	for _, file := range files {
+		c.Templates = append(c.Templates, &chart.File{Name: path.Join("templates", file), Data: []byte(templates[file])})
 	}
-	dir := tb.TempDir()
-	path, err := chartutil.Save(c, dir)
+	dir, err := os.MkdirTemp("", "hubkit-chart-")
 	if err != nil {
-		tb.Fatalf("packaging the chart %s %s: %v", name, version, err)
+		return nil, fmt.Errorf("packaging the chart %s %s: %w", name, version, err)
 	}
-	archive, err := os.ReadFile(path)
+	defer func() { _ = os.RemoveAll(dir) }()
+	archivePath, err := chartutil.Save(c, dir)
 	if err != nil {
-		tb.Fatal(err)
+		return nil, fmt.Errorf("packaging the chart %s %s: %w", name, version, err)
 	}
-	return archive
+	archive, err := os.ReadFile(archivePath)
+	if err != nil {
+		return nil, fmt.Errorf("packaging the chart %s %s: %w", name, version, err)
+	}
+	return archive, nil
+}
+
+// LoadChart is an archive as compositions.FetchChart returns it.
+func LoadChart(archive []byte) (*compositions.Chart, error) {
+	loaded, err := loadArchive(archive)
+	if err != nil {
+		return nil, fmt.Errorf("loading a chart archive: %w", err)
+	}
+	sum := sha256.Sum256(archive)
+	return &compositions.Chart{
+		Name: loaded.Name(), Version: loaded.Metadata.Version, Digest: "sha256:" + hex.EncodeToString(sum[:]),
+		ValuesSchema: loaded.Schema, Archive: archive, Chart: loaded,
+	}, nil
 }
 
 // loadArchive loads a chart archive.
@@ -128,14 +159,9 @@ func ServeRepository(tb testing.TB, archives [][]byte, opts ...RepoOption) *http
 // BuildChart: for the Charts of an Operator.
 func NewChart(tb testing.TB, name, version string, valuesSchema []byte, templates map[string]string) *compositions.Chart {
 	tb.Helper()
-	archive := BuildChart(tb, name, version, valuesSchema, templates)
-	loaded, err := loadArchive(archive)
+	c, err := LoadChart(BuildChart(tb, name, version, valuesSchema, templates))
 	if err != nil {
-		tb.Fatalf("loading the chart %s %s: %v", name, version, err)
+		tb.Fatal(err)
 	}
-	sum := sha256.Sum256(archive)
-	return &compositions.Chart{
-		Name: name, Version: version, Digest: "sha256:" + hex.EncodeToString(sum[:]),
-		ValuesSchema: loaded.Schema, Archive: archive, Chart: loaded,
-	}
+	return c
 }

@@ -1,13 +1,18 @@
 package compositionstest
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hubkit-dev/hubkit/compositions"
+)
 
 // WebappSchema is the values.schema.json of version 1.0.0 or 2.0.0 of
 // the example chart "webapp": 1.0.0 knows replicas, message, extra and
 // legacy; 2.0.0 allows at most 5 replicas, adds tier and drops legacy, so
 // that a move from one to the other can be refused.
 func WebappSchema(version string) []byte {
-	if version == "2.0.0" {
+	if version == webappV2 {
 		return []byte(`{
   "type": "object",
   "properties": {
@@ -36,7 +41,7 @@ func WebappSchema(version string) []byte {
 // renders). Version 2.0.0 labels the Deployment with its tier.
 func WebappTemplates(version string) map[string]string {
 	tier := ""
-	if version == "2.0.0" {
+	if version == webappV2 {
 		tier = "\n    tier: {{ .Values.tier }}"
 	}
 	return map[string]string{
@@ -93,4 +98,28 @@ stringData:
   note: rendered only when extra is true
 {{- end }}`) + "\n",
 	}
+}
+
+// webappV2 is the second version of the example chart.
+const webappV2 = "2.0.0"
+
+// DemoCharts are charts in memory holding versions 1.0.0 and 2.0.0 of the
+// example chart "webapp" at compositions.DemoChartURL: what the embedded
+// cluster's demo definitions (compositions.Domain.Demo) publish. Should
+// packaging them fail, every fetch fails with the reason.
+func DemoCharts() *Charts {
+	charts := NewCharts()
+	for _, version := range []string{"1.0.0", webappV2} {
+		archive, err := PackageChart("webapp", version, WebappSchema(version), WebappTemplates(version))
+		var chart *compositions.Chart
+		if err == nil {
+			chart, err = LoadChart(archive)
+		}
+		if err != nil {
+			charts.SetDown(fmt.Errorf("the demo chart webapp %s: %w", version, err))
+			return charts
+		}
+		charts.Add(compositions.DemoChartURL, "", chart)
+	}
+	return charts
 }

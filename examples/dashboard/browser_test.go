@@ -126,6 +126,7 @@ func TestInABrowser(t *testing.T) {
 	var data dataServicesSeen
 	var gw gatewaySeen
 	var ten tenancySeen
+	var comp compositionsSeen
 	var secretLink, analystPrivileges, schemasError, editedJSON, listURL, sellerPrivileges, sellerState, salesJSON string
 	var reportingListed bool
 	err = chromedp.Run(tab,
@@ -318,6 +319,7 @@ func TestInABrowser(t *testing.T) {
 		dataServiceSteps(base, screenshot, &data),
 		gatewaySteps(base, screenshot, &gw),
 		tenancySteps(base, screenshot, viewScreenshot, &ten),
+		compositionSteps(base, screenshot, &comp),
 	)
 	if err != nil {
 		t.Fatalf("driving the dashboard: %v", err)
@@ -341,6 +343,7 @@ func TestInABrowser(t *testing.T) {
 	data.check(t)
 	gw.check(t)
 	ten.check(t)
+	comp.check(t)
 	if secretLink != "/ui/k8s_secret/dashboard-dashboard" {
 		t.Errorf("the user dashboard links its Secret as %q, want /ui/k8s_secret/dashboard-dashboard", secretLink)
 	}

@@ -82,6 +82,11 @@ type view struct {
 	// create form on a list page, the edit form on a detail page.
 	Fields   []formField
 	Database *databaseView // a database's users, on its page
+	// Compositions are the compositions' page's groups, by definition
+	// and version.
+	Compositions []compositionGroup
+	// Composition is a composition's release, on its page.
+	Composition *compositionDetail
 	// Service is the URL a data service is reached at inside the cluster,
 	// on its page.
 	Service string
@@ -108,6 +113,7 @@ func (s *server) nav() []navItem {
 	for _, k := range builtin {
 		items = append(items, navItem{k.ID, k.Title})
 	}
+	items = append(items, navItem{compositionsEntity, "Compositions"})
 	for _, crd := range crds {
 		label := crd.Spec.Names.Kind
 		if k, ok := platform.KindOf(schema.GroupKind{Group: crd.Spec.Group, Kind: crd.Spec.Names.Kind}); ok && k.Title != "" {
@@ -291,6 +297,8 @@ func (s *server) registerUI(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/ui/k8s_pvc", http.StatusFound)
 	})
+	mux.HandleFunc("GET /ui/"+compositionsEntity, s.compositionsPage)
+	mux.HandleFunc("GET /ui/"+compositionsEntity+"/{crd}/{version}/{id}", s.compositionPage)
 	mux.HandleFunc("GET /ui/{entity}", s.listPage)
 	mux.HandleFunc("GET /ui/{entity}/{id}", s.detailPage)
 }

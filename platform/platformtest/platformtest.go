@@ -43,7 +43,7 @@ var simulators = map[string]func(shared *systems) hubtest.Simulator{
 	dataservices.Domain.Name: func(shared *systems) hubtest.Simulator { return dataservicestest.NewOperator(shared.postgres) },
 	gateway.Domain.Name:      func(*systems) hubtest.Simulator { return gatewaytest.NewOperator() },
 	tenancy.Domain.Name:      func(*systems) hubtest.Simulator { return tenancytest.NewOperator() },
-	compositions.Domain.Name: func(*systems) hubtest.Simulator { return compositionstest.NewOperator(compositionstest.NewCharts()) },
+	compositions.Domain.Name: func(*systems) hubtest.Simulator { return compositionstest.NewOperator(compositionstest.DemoCharts()) },
 }
 
 // systems are the in-memory external systems several simulators share: the

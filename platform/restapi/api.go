@@ -465,6 +465,8 @@ func (h *Handler) register(mux *apiMux) {
 		}
 	}
 
+	h.registerCompositions(mux)
+
 	mux.HandleFunc("GET /api/{crdId}", with(h.listCRs))
 	mux.HandleFunc("POST /api/{crdId}", with(h.createCR))
 	mux.HandleFunc("GET /api/{crdId}/{id}", with(h.getCR))
