@@ -50,12 +50,8 @@ func NewComposer(c *hub.Client, opts ...Option) (*Composer, error) {
 		return nil, errors.New("compositions: a Composer needs a hub.Client")
 	}
 	s := newSettings(opts)
-	if s.releases == nil {
-		store, err := SecretReleases(c.RESTConfig())
-		if err != nil {
-			return nil, fmt.Errorf("compositions: the Composer keeps releases in Helm's Secrets (WithReleaseStore sets another store): %w", err)
-		}
-		s.releases = store
+	if err := s.defaultReleases(c); err != nil {
+		return nil, err
 	}
 	return &Composer{
 		hub: c, opts: opts, s: s,

@@ -146,12 +146,8 @@ func NewReleaser(c *hub.Client, gvk schema.GroupVersionKind, opts ...Option) (*R
 		return nil, errors.New("compositions: a Releaser needs a hub.Client")
 	}
 	s := newSettings(opts)
-	if s.releases == nil {
-		store, err := SecretReleases(c.RESTConfig())
-		if err != nil {
-			return nil, fmt.Errorf("compositions: the Releaser of %s keeps releases in Helm's Secrets (WithReleaseStore sets another store): %w", gvk, err)
-		}
-		s.releases = store
+	if err := s.defaultReleases(c); err != nil {
+		return nil, err
 	}
 	r := &Releaser{hub: c, gvk: gvk, s: s, charts: map[string]*versionChart{}, clients: map[string]client.Client{}}
 	r.owner = s.owner

@@ -88,6 +88,20 @@ func WithGroup(group string) Option { return func(s *settings) { s.group = group
 // WithFetcher fetches charts with f (FetchChart by default).
 func WithFetcher(f ChartFetcher) Option { return func(s *settings) { s.fetcher = f } }
 
+// defaultReleases keeps releases in Helm's Secrets, written through c's
+// rest config, unless WithReleaseStore chose a store.
+func (s *settings) defaultReleases(c *hub.Client) error {
+	if s.releases != nil {
+		return nil
+	}
+	store, err := SecretReleases(c.RESTConfig())
+	if err != nil {
+		return fmt.Errorf("compositions: releases are kept in Helm's Secrets (WithReleaseStore sets another store): %w", err)
+	}
+	s.releases = store
+	return nil
+}
+
 // WithReleaseStore keeps the Helm releases of compositions in store
 // (Helm's Secrets by default, SecretReleases; MemoryReleases on a hubtest
 // fake).

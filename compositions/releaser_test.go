@@ -11,6 +11,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -20,6 +21,7 @@ import (
 	"github.com/hubkit-dev/hubkit/compositions/compositionstest"
 	"github.com/hubkit-dev/hubkit/hub"
 	"github.com/hubkit-dev/hubkit/hub/hubtest"
+	"github.com/hubkit-dev/hubkit/hub/reconcile"
 )
 
 const webappRegistry = "oci://registry.hubkit.example/charts/webapp"
@@ -117,17 +119,11 @@ func (s *releaseScene) history(t *testing.T, releaseName string) []string {
 
 // condition is the status, reason and message of u's condition condType.
 func condition(u *unstructured.Unstructured, condType string) (string, string, string) {
-	conditions, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
-	for _, c := range conditions {
-		m, _ := c.(map[string]any)
-		if m["type"] == condType {
-			status, _ := m["status"].(string)
-			reason, _ := m["reason"].(string)
-			message, _ := m["message"].(string)
-			return status, reason, message
-		}
+	c := meta.FindStatusCondition(reconcile.ConditionsOf(u).GetConditions(), condType)
+	if c == nil {
+		return "", "", ""
 	}
-	return "", "", ""
+	return string(c.Status), c.Reason, c.Message
 }
 
 func releaseOf(t *testing.T, u *unstructured.Unstructured) string {

@@ -16,6 +16,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -26,6 +27,7 @@ import (
 	"github.com/hubkit-dev/hubkit/compositions"
 	"github.com/hubkit-dev/hubkit/compositions/compositionstest"
 	"github.com/hubkit-dev/hubkit/hub"
+	"github.com/hubkit-dev/hubkit/hub/reconcile"
 )
 
 // TestCompositionReleases runs compositions as Helm releases on the real
@@ -351,17 +353,11 @@ func (s *releaseScene) condition(ctx context.Context, condType string) (string, 
 	if err := s.c.Kube().Get(ctx, client.ObjectKey{Namespace: s.ns, Name: "shop"}, u); err != nil {
 		return "", "", err.Error()
 	}
-	conditions, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
-	for _, c := range conditions {
-		m, _ := c.(map[string]any)
-		if m["type"] == condType {
-			status, _ := m["status"].(string)
-			reason, _ := m["reason"].(string)
-			message, _ := m["message"].(string)
-			return status, reason, message
-		}
+	c := meta.FindStatusCondition(reconcile.ConditionsOf(u).GetConditions(), condType)
+	if c == nil {
+		return "", "", ""
 	}
-	return "", "", ""
+	return string(c.Status), c.Reason, c.Message
 }
 
 func (s *releaseScene) history(_ context.Context) []*release.Release {

@@ -338,16 +338,25 @@ func paginate(r *http.Request, items []map[string]any) (page, error) {
 
 // listOf answers a list request with the items of objs.
 func listOf[T client.Object](w http.ResponseWriter, r *http.Request, objs []T) {
+	items, err := itemsOf(objs)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writePage(w, r, items)
+}
+
+// itemsOf is each object as the API answers it (Item).
+func itemsOf[T client.Object](objs []T) ([]map[string]any, error) {
 	items := make([]map[string]any, 0, len(objs))
 	for _, o := range objs {
 		m, err := Item(o)
 		if err != nil {
-			writeError(w, r, err)
-			return
+			return nil, err
 		}
 		items = append(items, m)
 	}
-	writePage(w, r, items)
+	return items, nil
 }
 
 // writePage answers with the page of items the request asks for.

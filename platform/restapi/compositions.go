@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
 	"github.com/hubkit-dev/hubkit/compositions"
 	"github.com/hubkit-dev/hubkit/platform"
 )
@@ -62,14 +64,10 @@ func listCompositions(w http.ResponseWriter, r *http.Request, p *platform.Platfo
 			writeError(w, r, err)
 			return
 		}
-		listed := make([]map[string]any, 0, len(items))
-		for _, u := range items {
-			m, err := Item(u)
-			if err != nil {
-				writeError(w, r, err)
-				return
-			}
-			listed = append(listed, m)
+		listed, err := itemsOf(items)
+		if err != nil {
+			writeError(w, r, err)
+			return
 		}
 		out = append(out, map[string]any{
 			"crdId": v.CRD, "apiVersion": v.GroupVersionKind.GroupVersion().String(), "kind": v.GroupVersionKind.Kind,
@@ -101,73 +99,50 @@ func compositionBody(r *http.Request) (string, map[string]any, error) {
 	return m.Metadata.Name, m.Spec, nil
 }
 
-func createComposition(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	c, v, err := servedVersion(r, p)
-	if err != nil {
-		writeError(w, r, err)
-		return
+// compositionRoute answers with the composition do returns (nothing when
+// it returns none), or its error: do gets the version the path names and,
+// when withID, the path's {id}.
+func compositionRoute(withID bool, do func(r *http.Request, c *compositions.Client, v compositions.ServedVersion, id string) (*unstructured.Unstructured, error)) func(http.ResponseWriter, *http.Request, *platform.Platform) {
+	return func(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
+		c, v, err := servedVersion(r, p)
+		id := ""
+		if err == nil && withID {
+			id, err = pathID(r)
+		}
+		var u *unstructured.Unstructured
+		if err == nil {
+			u, err = do(r, c, v, id)
+		}
+		switch {
+		case err != nil:
+			writeError(w, r, err)
+		case u == nil:
+			w.WriteHeader(http.StatusOK)
+		default:
+			writeItem(w, r, u)
+		}
 	}
-	name, spec, err := compositionBody(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	u, err := c.Create(r.Context(), v, name, spec)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeItem(w, r, u)
 }
 
-func getComposition(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	c, v, err := servedVersion(r, p)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	u, err := c.Get(r.Context(), v, id)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeItem(w, r, u)
-}
-
-func updateComposition(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	c, v, err := servedVersion(r, p)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	_, spec, err := compositionBody(r)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	u, err := c.UpdateSpec(r.Context(), v, id, spec)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	writeItem(w, r, u)
-}
-
-func deleteComposition(w http.ResponseWriter, r *http.Request, p *platform.Platform) {
-	c, v, err := servedVersion(r, p)
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	deleteByID(w, r, func(id string) error { return c.Delete(r.Context(), v, id) })
-}
+var (
+	createComposition = compositionRoute(false, func(r *http.Request, c *compositions.Client, v compositions.ServedVersion, _ string) (*unstructured.Unstructured, error) {
+		name, spec, err := compositionBody(r)
+		if err != nil {
+			return nil, err
+		}
+		return c.Create(r.Context(), v, name, spec)
+	})
+	getComposition = compositionRoute(true, func(r *http.Request, c *compositions.Client, v compositions.ServedVersion, id string) (*unstructured.Unstructured, error) {
+		return c.Get(r.Context(), v, id)
+	})
+	updateComposition = compositionRoute(true, func(r *http.Request, c *compositions.Client, v compositions.ServedVersion, id string) (*unstructured.Unstructured, error) {
+		_, spec, err := compositionBody(r)
+		if err != nil {
+			return nil, err
+		}
+		return c.UpdateSpec(r.Context(), v, id, spec)
+	})
+	deleteComposition = compositionRoute(true, func(r *http.Request, c *compositions.Client, v compositions.ServedVersion, id string) (*unstructured.Unstructured, error) {
+		return nil, c.Delete(r.Context(), v, id)
+	})
+)
