@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"helm.sh/helm/v3/pkg/release"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -68,14 +69,12 @@ func newReleaseScene(t *testing.T) *releaseScene {
 	return s
 }
 
-// composition is a Webapp called name in team-a with spec, labelled and
-// annotated with meta (keys with a "/" and a label-looking prefix go to
-// labels when they start with "label:").
-func composition(gvk schema.GroupVersionKind, name string, spec map[string]any) *unstructured.Unstructured {
+// shop is the Webapp team-a/shop at v1-0-0 with spec.
+func shop(spec map[string]any) *unstructured.Unstructured {
 	u := &unstructured.Unstructured{Object: map[string]any{"spec": spec}}
-	u.SetGroupVersionKind(gvk)
+	u.SetGroupVersionKind(webappV1)
 	u.SetNamespace("team-a")
-	u.SetName(name)
+	u.SetName("shop")
 	return u
 }
 
@@ -137,7 +136,7 @@ func releaseOf(t *testing.T, u *unstructured.Unstructured) string {
 
 func TestCompositionIsInstalledAsARelease(t *testing.T) {
 	s := newReleaseScene(t)
-	if err := s.fake.Client().Create(t.Context(), composition(webappV1, "shop", map[string]any{"replicas": int64(2), "message": "hi"})); err != nil {
+	if err := s.fake.Client().Create(t.Context(), shop(map[string]any{"replicas": int64(2), "message": "hi"})); err != nil {
 		t.Fatal(err)
 	}
 	u := s.get(t, webappV1)
@@ -340,7 +339,7 @@ func TestCompositionLifecycle(t *testing.T) {
 	for name, steps := range cases {
 		t.Run(name, func(t *testing.T) {
 			s := newReleaseScene(t)
-			if err := s.fake.Client().Create(t.Context(), composition(webappV1, "shop", map[string]any{"message": "hi"})); err != nil {
+			if err := s.fake.Client().Create(t.Context(), shop(map[string]any{"message": "hi"})); err != nil {
 				t.Fatal(err)
 			}
 			release := releaseOf(t, s.get(t, webappV1))
@@ -362,7 +361,7 @@ func setLabels(u *unstructured.Unstructured, key, value string) {
 
 func deleteShop(t *testing.T, s *releaseScene) {
 	t.Helper()
-	u := composition(webappV1, "shop", nil)
+	u := shop(nil)
 	if err := s.fake.Client().Delete(t.Context(), u); err != nil {
 		t.Fatal(err)
 	}
@@ -481,5 +480,65 @@ func TestRenderIsStable(t *testing.T) {
 	first, again, other := digest(map[string]any{"message": "hi"}), digest(map[string]any{"message": "hi"}), digest(map[string]any{"message": "ho"})
 	if first != again || first == other {
 		t.Errorf("digests %s, %s (same values), %s (other values): want the first two equal, the third different", first, again, other)
+	}
+}
+
+// TestComposerFollowsDefinitions: a version's Releaser runs while a Ready
+// definition serves it, and stops when the last one goes.
+func TestComposerFollowsDefinitions(t *testing.T) {
+	s := newReleaseScene(t)
+	composer := s.operator.Composer()
+	running := func() []string {
+		releasers := composer.Releasers()
+		out := make([]string, 0, len(releasers))
+		for _, r := range releasers {
+			out = append(out, r.GroupVersionKind().Version)
+		}
+		return out
+	}
+	if diff := cmp.Diff([]string{"v1-0-0", "v2-0-0"}, running()); diff != "" {
+		t.Errorf("Releasers with both definitions: -want, +got:\n%s", diff)
+	}
+	d := &compositions.CompositionDefinition{}
+	if err := s.fake.Client().Get(t.Context(), client.ObjectKey{Namespace: "platform", Name: "webapp-2"}, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.fake.Client().Delete(t.Context(), d); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"v1-0-0"}, running()); diff != "" {
+		t.Errorf("Releasers once webapp-2 is deleted: -want, +got:\n%s", diff)
+	}
+}
+
+// TestAnInterruptedRevisionIsSettled: a revision an operator left pending
+// when it stopped mid-way (Helm would refuse every action after it) is
+// marked failed, and the next change upgrades.
+func TestAnInterruptedRevisionIsSettled(t *testing.T) {
+	s := newReleaseScene(t)
+	if err := s.fake.Client().Create(t.Context(), shop(map[string]any{"message": "hi"})); err != nil {
+		t.Fatal(err)
+	}
+	name := releaseOf(t, s.get(t, webappV1))
+	store, err := s.operator.Releases.Releases("team-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := store.Last(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last.SetStatus(release.StatusPendingUpgrade, "the operator stopped here")
+	if err := store.Update(last); err != nil {
+		t.Fatal(err)
+	}
+	s.update(t, func(u *unstructured.Unstructured) {
+		_ = unstructured.SetNestedField(u.Object, "again", "spec", "message")
+	})
+	if diff := cmp.Diff([]string{"1.0.0 superseded", "1.0.0 deployed"}, s.history(t, name)); diff != "" {
+		t.Errorf("history: -want, +got:\n%s", diff)
+	}
+	if status, _, msg := condition(s.get(t, webappV1), compositions.ConditionSynced); status != "True" {
+		t.Errorf("Synced = %s %q, want True", status, msg)
 	}
 }
