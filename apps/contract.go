@@ -31,6 +31,9 @@ const (
 	LabelInstance = "data-manager.informaticsmatters.com/instance"
 )
 
+// markYes is the value of the contract's marks that says yes.
+const markYes = "yes"
+
 // namespaceSeparator joins the namespaces of AnnotationApplicationNamespaces.
 const namespaceSeparator = ":"
 
@@ -74,7 +77,7 @@ func MarkApplication(crd *apiextensionsv1.CustomResourceDefinition, namespaces [
 	if crd.Annotations == nil {
 		crd.Annotations = map[string]string{}
 	}
-	crd.Annotations[AnnotationApplication] = "yes"
+	crd.Annotations[AnnotationApplication] = markYes
 	crd.Annotations[AnnotationApplicationNamespaces] = strings.Join(namespaces, namespaceSeparator)
 	crd.Annotations[AnnotationApplicationURLLocation] = urlLocation
 	return nil
@@ -103,7 +106,7 @@ func parseLocation(location string) ([]string, error) {
 // ApplicationOf reads the contract's marks on crd: false when crd is not an
 // application kind, an error when it is but its marks are unusable.
 func ApplicationOf(crd *apiextensionsv1.CustomResourceDefinition) (Application, bool, error) {
-	if crd.Annotations[AnnotationApplication] != "yes" {
+	if crd.Annotations[AnnotationApplication] != markYes {
 		return Application{}, false, nil
 	}
 	location, err := parseLocation(crd.Annotations[AnnotationApplicationURLLocation])

@@ -183,6 +183,9 @@ type managedSettings struct {
 	workers   int
 	// pausedStatus makes a paused object's status say so.
 	pausedStatus bool
+	// statusInObject writes the status through the object itself: its
+	// CRD has no status subresource.
+	statusInObject bool
 }
 
 // A ManagedOption configures a Managed.
@@ -211,6 +214,12 @@ func WithPausedAnnotation(annotation string) ManagedOption {
 // the status is written when that changed it. Nothing else is read or
 // written. Without it, a paused object is not written at all.
 func WithPausedStatus() ManagedOption { return func(s *managedSettings) { s.pausedStatus = true } }
+
+// WithStatusInObject writes the status through the object itself rather
+// than its status subresource, for kinds whose CRD has none (the Squonk2
+// operator's JupyterNotebook): a merge patch of the status only,
+// conditional on the resourceVersion read.
+func WithStatusInObject() ManagedOption { return func(s *managedSettings) { s.statusInObject = true } }
 
 // WithPollInterval sets how long after a successful reconcile an object is
 // observed again, to find drift outside the cluster (5 minutes by default;
@@ -319,7 +328,7 @@ func (m *Managed[T]) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		if m.settings.pausedStatus && m.kind.Status != nil {
 			base, _ := obj.DeepCopyObject().(T)
 			m.kind.Status(obj, Outcome{Paused: true})
-			if _, err := PatchStatus(ctx, m.hub, base, obj); err != nil {
+			if _, err := m.patchStatus(ctx, base, obj); err != nil {
 				return m.requeueOrFail(log, req.NamespacedName, "writing the status", err)
 			}
 		}
@@ -547,7 +556,30 @@ func (m *Managed[T]) writeStatus(ctx context.Context, base, obj T, outcome Outco
 			MarkTrue(c, ReadyCondition, ReasonAvailable, "")
 		}
 	}
-	return PatchStatus(ctx, m.hub, base, obj)
+	return m.patchStatus(ctx, base, obj)
+}
+
+// patchStatus writes obj's status when it differs from base's: through
+// the status subresource, or the object itself WithStatusInObject.
+func (m *Managed[T]) patchStatus(ctx context.Context, base, obj T) (bool, error) {
+	if !m.settings.statusInObject {
+		return PatchStatus(ctx, m.hub, base, obj)
+	}
+	before, err := statusOf(base)
+	if err != nil {
+		return false, err
+	}
+	after, err := statusOf(obj)
+	if err != nil {
+		return false, err
+	}
+	if equality.Semantic.DeepEqual(before, after) {
+		return false, nil
+	}
+	if err := m.hub.Kube().Patch(ctx, obj, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{})); err != nil {
+		return false, fmt.Errorf("patching the status of %s: %w", client.ObjectKeyFromObject(obj), err)
+	}
+	return true, nil
 }
 
 // requeueOrFail turns a conflict into a quiet, prompt requeue (another
