@@ -61,7 +61,7 @@ generate: $(CONTROLLER_GEN) ## Regenerate deepcopy functions and the CRDs of eve
 	$(CONTROLLER_GEN) object paths=./...
 	@for dir in $$(git ls-files '*/types.go' | xargs -r -n1 dirname | sort -u); do \
 		echo ">> CRDs of $$dir"; \
-		$(CONTROLLER_GEN) crd paths=./$$dir/... output:crd:dir=./$$dir/crds; \
+		$(CONTROLLER_GEN) crd paths=./$$dir output:crd:dir=./$$dir/crds; \
 	done
 
 tools: $(GOLANGCI_LINT) $(CONTROLLER_GEN) cluster-tools ## Install the pinned developer tools and build the control plane into bin/.

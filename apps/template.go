@@ -27,13 +27,6 @@ var PlatformVariables = []string{VariableNamespace, VariableHostname, VariableRe
 // before they are read.
 const MaxTemplateSize = 1 << 20
 
-// A Variable is one a template's user may set, with its default and help.
-type Variable struct {
-	Name    string
-	Default string
-	Help    string
-}
-
 // isNameStart and isNamePart say which bytes make a placeholder's name, as
 // Python's string.Template reads it: [_a-zA-Z][_a-zA-Z0-9]*.
 func isNameStart(b byte) bool { return b == '_' || ('a' <= b && b <= 'z') || ('A' <= b && b <= 'Z') }
