@@ -565,16 +565,8 @@ func (m *Managed[T]) patchStatus(ctx context.Context, base, obj T) (bool, error)
 	if !m.settings.statusInObject {
 		return PatchStatus(ctx, m.hub, base, obj)
 	}
-	before, err := statusOf(base)
-	if err != nil {
+	if changed, err := statusChanged(base, obj); err != nil || !changed {
 		return false, err
-	}
-	after, err := statusOf(obj)
-	if err != nil {
-		return false, err
-	}
-	if equality.Semantic.DeepEqual(before, after) {
-		return false, nil
 	}
 	if err := m.hub.Kube().Patch(ctx, obj, client.MergeFromWithOptions(base, client.MergeFromWithOptimisticLock{})); err != nil {
 		return false, fmt.Errorf("patching the status of %s: %w", client.ObjectKeyFromObject(obj), err)

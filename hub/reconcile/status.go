@@ -19,6 +19,17 @@ import (
 //	reconcile.MarkTrue(obj, "Ready", "Available", "")
 //	_, err := reconcile.PatchStatus(ctx, c, original, obj)
 func PatchStatus(ctx context.Context, c *hub.Client, original, obj client.Object) (bool, error) {
+	if changed, err := statusChanged(original, obj); err != nil || !changed {
+		return false, err
+	}
+	if err := c.Kube().Status().Patch(ctx, obj, client.MergeFrom(original)); err != nil {
+		return false, fmt.Errorf("patching the status of %s: %w", client.ObjectKeyFromObject(obj), err)
+	}
+	return true, nil
+}
+
+// statusChanged tells whether obj's status differs from original's.
+func statusChanged(original, obj client.Object) (bool, error) {
 	before, err := statusOf(original)
 	if err != nil {
 		return false, err
@@ -27,13 +38,7 @@ func PatchStatus(ctx context.Context, c *hub.Client, original, obj client.Object
 	if err != nil {
 		return false, err
 	}
-	if equality.Semantic.DeepEqual(before, after) {
-		return false, nil
-	}
-	if err := c.Kube().Status().Patch(ctx, obj, client.MergeFrom(original)); err != nil {
-		return false, fmt.Errorf("patching the status of %s: %w", client.ObjectKeyFromObject(obj), err)
-	}
-	return true, nil
+	return !equality.Semantic.DeepEqual(before, after), nil
 }
 
 func statusOf(obj client.Object) (any, error) {
