@@ -228,12 +228,6 @@ func Readiness(u *unstructured.Unstructured) hub.Readiness {
 	if synced != nil && synced.Reason == ReasonPaused {
 		return hub.Readiness{State: "Paused", Message: synced.Message}
 	}
-	ready := meta.FindStatusCondition(s.Conditions, reconcile.ReadyCondition)
-	switch {
-	case ready == nil || ready.ObservedGeneration != u.GetGeneration():
-		return hub.Readiness{State: "Pending", Message: "waiting for the composition reconciler"}
-	case ready.Status == metav1.ConditionTrue:
-		return hub.Readiness{Ready: true, State: reconcile.ReadyCondition, Message: fmt.Sprintf("release %s revision %d", s.ReleaseName, s.ReleaseRevision)}
-	}
-	return hub.Readiness{State: ready.Reason, Message: ready.Message}
+	return reconcile.ReadinessFrom(reconcile.ConditionsOf(u), "waiting for the composition reconciler",
+		fmt.Sprintf("release %s revision %d", s.ReleaseName, s.ReleaseRevision))
 }

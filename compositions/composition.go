@@ -190,8 +190,8 @@ func (r *Releaser) Reconcile(ctx context.Context, key types.NamespacedName) (ctr
 	return r.managed.Reconcile(ctx, ctrl.Request{NamespacedName: key})
 }
 
-// History returns the revisions of the release of the composition key,
-// oldest first.
+// History returns the revisions of the release called releaseName in
+// namespace, oldest first.
 func (r *Releaser) History(namespace, releaseName string) ([]*release.Release, error) {
 	store, err := r.s.releases.Releases(namespace)
 	if err != nil {
@@ -439,6 +439,13 @@ func (r *Releaser) kubeFor(namespace, releaseName string) (client.Client, error)
 	return as.Kube(), nil
 }
 
+// forget drops the client of a release that is gone.
+func (r *Releaser) forget(namespace, releaseName string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.clients, ServiceAccountUser(namespace, ServiceAccountName(releaseName)))
+}
+
 // status puts the outcome into the composition's status.
 func (r *Releaser) status(u *unstructured.Unstructured, o reconcile.Outcome) {
 	c := reconcile.ConditionsOf(u)
@@ -625,6 +632,7 @@ func (e *releaseExternal) Delete(ctx context.Context, _ *unstructured.Unstructur
 			return err
 		}
 	}
+	e.r.forget(e.namespace, e.name)
 	return e.r.revoke(ctx, e.namespace, e.name, nil)
 }
 

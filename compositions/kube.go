@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"helm.sh/helm/v3/pkg/kube"
@@ -384,12 +385,7 @@ func (g *getClient) RoundTrip(req *http.Request) (*http.Response, error) {
 // objectKeyOfPath reads the namespace and name of a REST path:
 // .../namespaces/<ns>/<resource>/<name> or .../<resource>/<name>.
 func objectKeyOfPath(path string, mapping *meta.RESTMapping) (string, string) {
-	var parts []string
-	for p := range bytes.SplitSeq([]byte(path), []byte("/")) {
-		if len(p) > 0 {
-			parts = append(parts, string(p))
-		}
-	}
+	parts := strings.FieldsFunc(path, func(r rune) bool { return r == '/' })
 	namespace, name := "", ""
 	for i := 0; i+1 < len(parts); i++ {
 		if parts[i] == "namespaces" && i+2 < len(parts) {

@@ -4,7 +4,6 @@
 package compositions
 
 import (
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -182,12 +181,5 @@ func (d *CompositionDefinition) SetConditions(c []metav1.Condition) { d.Status.C
 
 // Readiness reads the Ready condition, when it speaks of the current spec.
 func (d *CompositionDefinition) Readiness() hub.Readiness {
-	c := meta.FindStatusCondition(d.Status.Conditions, reconcile.ReadyCondition)
-	switch {
-	case c == nil || c.ObservedGeneration != d.Generation:
-		return hub.Readiness{State: "Pending", Message: "waiting for the composition reconciler"}
-	case c.Status == metav1.ConditionTrue:
-		return hub.Readiness{Ready: true, State: reconcile.ReadyCondition, Message: d.Status.APIVersion + " " + d.Status.Kind}
-	}
-	return hub.Readiness{State: c.Reason, Message: c.Message}
+	return reconcile.ReadinessFrom(d, "waiting for the composition reconciler", d.Status.APIVersion+" "+d.Status.Kind)
 }

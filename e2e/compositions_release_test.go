@@ -399,8 +399,12 @@ func (s *releaseScene) waitHistory(ctx context.Context, want ...string) {
 func (s *releaseScene) expectMessage(ctx context.Context, want string) {
 	s.t.Helper()
 	cm, err := hub.For[*corev1.ConfigMap](s.c).Get(ctx, s.name+"-message")
-	if err != nil || cm.Data["message"] != want {
-		s.t.Errorf("the chart's ConfigMap says %q (%v), want %q", cm.GetName(), err, want)
+	if err != nil {
+		s.t.Errorf("the chart's ConfigMap: %v", err)
+		return
+	}
+	if got := cm.Data["message"]; got != want {
+		s.t.Errorf("the chart's ConfigMap says %q, want %q", got, want)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/hubkit-dev/hubkit/compositions"
@@ -45,10 +44,9 @@ type compositionRow struct {
 // A compositionDetail is what a composition's page shows beyond its
 // object: its group, its release and the objects the release manages.
 type compositionDetail struct {
-	Group      compositionGroup
-	Status     compositions.CompositionStatus
-	Readiness  hub.Readiness
-	Conditions []metav1.Condition
+	Group     compositionGroup
+	Status    compositions.CompositionStatus
+	Readiness hub.Readiness
 }
 
 // API is the composition's own path in the REST API.
@@ -139,27 +137,32 @@ func (s *server) compositionsPage(w http.ResponseWriter, r *http.Request) {
 func (s *server) compositionPage(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("id")
 	v := view{Entity: compositionsEntity, Title: name}
-	p, err := s.platformFor(r)
-	var version compositions.ServedVersion
-	var u *unstructured.Unstructured
-	c := (*compositions.Client)(nil)
-	if err == nil {
-		c = compositions.NewClient(p.Hub())
-		version, err = c.Version(r.Context(), r.PathValue("crd"), r.PathValue("version"))
-	}
-	if err == nil {
-		u, err = c.Get(r.Context(), version, name)
-	}
-	if err == nil {
-		d := &compositionDetail{Group: groupOf(version), Readiness: compositions.Readiness(u)}
-		d.Status, err = compositions.StatusOf(u)
-		d.Conditions = d.Status.Conditions
-		v.Composition = d
-		v.Fields = fillFields(d.Group.Fields, u.Object)
-		v.Deletable = true
-	}
-	if err != nil {
+	if err := s.composition(r, name, &v); err != nil {
 		v.Error = err.Error()
 	}
 	s.page(w, r, "composition.html", v)
+}
+
+// composition fills v with the composition called name at the version the
+// request's path names.
+func (s *server) composition(r *http.Request, name string, v *view) error {
+	p, err := s.platformFor(r)
+	if err != nil {
+		return err
+	}
+	c := compositions.NewClient(p.Hub())
+	version, err := c.Version(r.Context(), r.PathValue("crd"), r.PathValue("version"))
+	if err != nil {
+		return err
+	}
+	u, err := c.Get(r.Context(), version, name)
+	if err != nil {
+		return err
+	}
+	d := &compositionDetail{Group: groupOf(version), Readiness: compositions.Readiness(u)}
+	if d.Status, err = compositions.StatusOf(u); err != nil {
+		return err
+	}
+	v.Composition, v.Fields, v.Deletable = d, fillFields(d.Group.Fields, u.Object), true
+	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/hubkit-dev/hubkit/hub"
 )
 
 // A Conditioned object reports its state with metav1.Condition values in
@@ -45,6 +47,21 @@ func MarkFalse(obj Conditioned, condType, reason, message string) bool {
 // SetCondition.
 func MarkUnknown(obj Conditioned, condType, reason, message string) bool {
 	return SetCondition(obj, metav1.Condition{Type: condType, Status: metav1.ConditionUnknown, Reason: reason, Message: message})
+}
+
+// ReadinessFrom reads obj's Ready condition as a hub.Readiness: Pending
+// (with the message waiting) while it is missing or speaks of an older
+// generation, Ready (with the message ready) when it is True, else its
+// reason and message.
+func ReadinessFrom(obj Conditioned, waiting, ready string) hub.Readiness {
+	c := meta.FindStatusCondition(obj.GetConditions(), ReadyCondition)
+	switch {
+	case c == nil || c.ObservedGeneration != obj.GetGeneration():
+		return hub.Readiness{State: "Pending", Message: waiting}
+	case c.Status == metav1.ConditionTrue:
+		return hub.Readiness{Ready: true, State: ReadyCondition, Message: ready}
+	}
+	return hub.Readiness{State: c.Reason, Message: c.Message}
 }
 
 // IsCurrentAndTrue tells whether obj's condition condType is True and was
